@@ -1,0 +1,37 @@
+# USDRL: DSTE encoder pretrained by multi-grained feature decorrelation.
+# Sizes and weights as the original (SPEC §4, §6, §7).
+hidden_dim = 1024
+model = dict(
+    type='MGFD',
+    data_preprocessor=dict(
+        type='SkeletonDataPreprocessor', modality='joint', layout='nturgb+d'),
+    backbone=dict(
+        type='DSTE',
+        in_channels=3,
+        num_joints=25,
+        num_persons=2,
+        clip_len=64,
+        hidden_dim=hidden_dim,
+        num_heads=1,
+        num_layers=2,
+        alpha=0.5,
+        gap=4,
+        kernel_size=1,
+        mlp_ratio=2.,
+        drop_path=0.1),
+    neck=dict(type='USDRLPoolNeck'),
+    projector=dict(type='MGFDProjector', in_channels=hidden_dim),
+    head=dict(
+        type='MGFDHead',
+        loss_sim=dict(type='MultiViewSimilarityLoss', loss_weight=5.0),
+        loss_vac=dict(
+            type='VarianceCovarianceLoss',
+            loss_weight=1.0,
+            std_weight=5.0,
+            eps=1e-4),
+        # 1e-3 as in the AAAI code; the TPAMI code uses 0 (SPEC §7.4)
+        loss_xcorr=dict(
+            type='ViewCrossCorrelationLoss',
+            loss_weight=1e-3,
+            off_diag_weight=0.005),
+        grain_weights=dict(i=1.0, t=0.5, s=0.5)))

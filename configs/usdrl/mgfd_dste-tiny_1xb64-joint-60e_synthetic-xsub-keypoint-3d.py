@@ -1,0 +1,27 @@
+# A small USDRL pretraining run on the embedded synthetic data
+# (tools/data/generate_synthetic.py --out data/synthetic) that finishes in
+# minutes on 2 CPU cores. Same method as the paper recipe; only the encoder
+# width, the batch and the schedule are smaller.
+_base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
+
+hidden_dim = 128
+model = dict(
+    backbone=dict(hidden_dim=hidden_dim),
+    projector=dict(type='MGFDProjector', in_channels=hidden_dim))
+
+train_dataloader = dict(
+    batch_size=64,
+    num_workers=1,
+    persistent_workers=True,
+    dataset=dict(
+        ann_file='data/synthetic/synthetic_3d.pkl', split='xsub_train'))
+
+optim_wrapper = dict(type='OptimWrapper')  # fp32: bf16 is slow on small CPUs
+param_scheduler = [
+    dict(type='MultiStepLR', by_epoch=True, milestones=[50], gamma=0.1)
+]
+train_cfg = dict(max_epochs=60)
+default_hooks = dict(
+    logger=dict(interval=5),
+    checkpoint=dict(interval=20, max_keep_ckpts=2))
+auto_scale_lr = dict(enable=False, base_batch_size=64)

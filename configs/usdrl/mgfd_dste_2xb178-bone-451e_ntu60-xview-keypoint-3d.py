@@ -1,0 +1,2 @@
+_base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xview-keypoint-3d.py']
+model = dict(data_preprocessor=dict(modality='bone'))

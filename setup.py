@@ -1,0 +1,52 @@
+"""Packaging for usdrl_mm.
+
+torch is a range on purpose: pinning it here would let pip replace a user's
+build (CPU or a specific CUDA) with the newest CUDA wheel. Install torch first.
+
+mmcv is left out of ``install_requires`` because ``mmcv-lite`` and full
+``mmcv`` install the same ``mmcv`` module; pick one through the extras
+(``pip install -e .[lite]`` or ``.[full]``) or install it yourself.
+"""
+import os.path as osp
+
+from setuptools import find_packages, setup
+
+
+def read_version() -> str:
+    namespace: dict = {}
+    with open(osp.join('usdrl_mm', 'version.py'), encoding='utf-8') as f:
+        exec(f.read(), namespace)
+    return namespace['__version__']
+
+
+def read_readme() -> str:
+    with open('README.md', encoding='utf-8') as f:
+        return f.read()
+
+
+setup(
+    name='usdrl_mm',
+    version=read_version(),
+    description=('USDRL dense skeleton representation learning (DSTE, MG-FD) '
+                 'as an mmengine / MMAction2 plugin'),
+    long_description=read_readme(),
+    long_description_content_type='text/markdown',
+    packages=find_packages(include=['usdrl_mm', 'usdrl_mm.*']),
+    python_requires='>=3.8',
+    install_requires=[
+        'torch>=2.1',
+        'mmengine>=0.10.7,<0.11',
+        'mmaction2>=1.1.0,<1.3',
+        'numpy>=1.24,<2',
+        'setuptools<82',
+        'scipy',
+        'matplotlib',
+    ],
+    extras_require={
+        'lite': ['mmcv-lite==2.0.1'],
+        'full': ['mmcv==2.0.1'],
+        'tests': ['pytest>=7'],
+    },
+    license='Apache License 2.0',
+    zip_safe=False,
+)

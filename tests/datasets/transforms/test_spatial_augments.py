@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+from mmaction.registry import TRANSFORMS
+
+from usdrl_mm.datasets.transforms import (RandomJointLinearMap,
+                                          RandomJointMask, RandomSkeletonShear)
+
+
+def sample(score=False):
+    kp = np.random.default_rng(0).normal(size=(2, 8, 25, 3)).astype(
+        np.float32)
+    kp[1] = 0  # an absent second person
+    out = dict(keypoint=kp)
+    if score:
+        out['keypoint_score'] = np.ones((2, 8, 25), np.float32)
+    return out
+
+
+def test_mask_zeroes_the_same_joints_everywhere():
+    np.random.seed(0)
+    s = sample(score=True)
+    out = RandomJointMask(num_joints=15)(dict(s))
+    zero = ~out['keypoint'][0].any(axis=(0, 2))
+    assert zero.sum() == 15
+    assert not out['keypoint_score'][:, :, zero].any()
+    assert np.array_equal(out['keypoint'][0][:, ~zero], s['keypoint'][0][:,
+                                                                          ~zero])
+
+
+def test_linear_map_changes_exactly_the_chosen_joints():
+    np.random.seed(1)
+    s = sample()
+    out = RandomJointLinearMap(num_joints=15)(dict(s))
+    changed = ~np.isclose(out['keypoint'][0], s['keypoint'][0]).all(
+        axis=(0, 2))
+    assert changed.sum() == 15
+    # one matrix for all chosen joints: solve it from one joint, check others
+    idx = np.flatnonzero(changed)
+    a = s['keypoint'][0][:, idx[0]]
+    r = np.linalg.lstsq(a, out['keypoint'][0][:, idx[0]], rcond=None)[0]
+    assert np.allclose(s['keypoint'][0][:, idx[1]] @ r,
+                       out['keypoint'][0][:, idx[1]], atol=1e-4)
+
+
+def test_shear_keeps_the_diagonal():
+    np.random.seed(2)
+    s = sample()
+    out = RandomSkeletonShear(magnitude=1.0)(dict(s))
+    x, y = s['keypoint'][0].reshape(-1, 3), out['keypoint'][0].reshape(-1, 3)
+    sh = np.linalg.lstsq(x, y, rcond=None)[0].T  # y = S x
+    assert np.allclose(np.diag(sh), 1, atol=1e-4)
+    assert np.abs(sh - np.eye(3)).max() <= 1 + 1e-4
+
+
+@pytest.mark.parametrize('transform', [
+    RandomJointMask(15), RandomJointLinearMap(15), RandomSkeletonShear(1.0)
+])
+def test_absent_persons_stay_zero(transform):
+    np.random.seed(3)
+    assert not transform(sample())['keypoint'][1].any()
+
+
+def test_random_choice_config_follows_the_probabilities():
+    choice = TRANSFORMS.build(
+        dict(type='RandomChoice',
+             transforms=[[dict(type='RandomJointMask', num_joints=15)],
+                         [dict(type='RandomJointLinearMap', num_joints=15)],
+                         [dict(type='RandomSkeletonShear', magnitude=1.0)]],
+             prob=[0.25, 0.25, 0.5]))
+    np.random.seed(0)
+    masked = 0
+    for _ in range(400):
+        out = choice(sample())
+        masked += (~out['keypoint'][0].any(axis=(0, 2))).sum() == 15
+    assert 60 < masked < 140  # about a quarter
+
+
+def test_too_many_joints_is_an_error():
+    with pytest.raises(ValueError, match='num_joints'):
+        RandomJointMask(num_joints=30)(sample())

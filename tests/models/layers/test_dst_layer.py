@@ -1,0 +1,87 @@
+import pytest
+import torch
+
+from usdrl_mm.models.layers import (ConvAttention, DenseShiftAttention,
+                                    DSTLayer, sinusoidal_positions)
+
+
+def test_shared_attention_is_one_module():
+    layer = DSTLayer(embed_dims=32, seq_len=16)
+    assert layer.ca.attn is layer.dsa.attn is layer.attn
+    names = [k for k in layer.state_dict() if 'in_proj_weight' in k]
+    assert sorted(names) == ['ca.attn.in_proj_weight', 'dsa.attn.in_proj_weight']
+    # counted once as a parameter
+    n_attn = sum(p.numel() for p in layer.attn.parameters())
+    n_ca = sum(p.numel() for p in layer.ca.parameters())
+    n_dsa = sum(p.numel() for p in layer.dsa.parameters())
+    assert sum(p.numel() for p in layer.parameters()) == n_ca + n_dsa - n_attn
+
+
+def test_alpha_mixes_the_two_branches():
+    torch.manual_seed(0)
+    layer = DSTLayer(embed_dims=16, seq_len=8, alpha=0.3, drop_path=0.).eval()
+    x = torch.randn(2, 8, 16)
+    expected = 0.3 * layer.ca(x) + 0.7 * layer.dsa(x)
+    assert torch.allclose(layer(x), expected, atol=1e-6)
+
+
+def test_dense_shift_keeps_every_gap_th_token():
+    torch.manual_seed(0)
+    dsa = DenseShiftAttention(
+        16, seq_len=10, attn=torch.nn.MultiheadAttention(16, 1), gap=4)
+    x = torch.randn(3, 10, 16)
+    h = dsa.shift(x)
+    for j in range(10):
+        if j % 4 == 0:
+            assert torch.equal(h[:, j], x[:, j])
+        else:
+            assert not torch.allclose(h[:, j], x[:, j])
+    # the token mixers act on the token axis: H = W2 relu(W1 X) + X
+    xt = x.transpose(1, 2)
+    mixed = (dsa.wt2(torch.relu(dsa.wt1(xt))) + xt).transpose(1, 2)
+    assert torch.allclose(h[:, 1], mixed[:, 1])
+
+
+def test_dsa_batched_branches_equal_separate_branches():
+    torch.manual_seed(0)
+    attn = torch.nn.MultiheadAttention(16, 2, batch_first=True)
+    dsa = DenseShiftAttention(16, seq_len=12, attn=attn, drop_path=0.).eval()
+    x = torch.randn(3, 12, 16)
+
+    def branch(y):
+        q = dsa.norm1(y)
+        y = y + attn(q, q, q)[0]
+        return y + dsa.mlp(dsa.norm2(y))
+
+    expected = (branch(dsa.shift(x)) + branch(x)) / 2
+    assert torch.allclose(dsa(x), expected, atol=1e-6)
+
+
+def test_conv_attention_matches_its_definition():
+    torch.manual_seed(0)
+    attn = torch.nn.MultiheadAttention(16, 1, batch_first=True)
+    ca = ConvAttention(16, attn=attn, kernel_size=3, drop_path=0.).eval()
+    x = torch.randn(2, 9, 16)
+    f = x + torch.relu(ca.conv1(x.transpose(1, 2)).transpose(1, 2))
+    q = ca.norm1(f)
+    g = x + attn(q, q, q)[0]  # residual from the block input, not f
+    expected = ca.mlp(ca.norm2(g))  # no MLP residual
+    out = ca(x)
+    assert out.shape == x.shape
+    assert torch.allclose(out, expected, atol=1e-6)
+
+
+def test_even_kernel_is_rejected():
+    with pytest.raises(ValueError, match='odd kernel_size'):
+        ConvAttention(16, attn=torch.nn.MultiheadAttention(16, 1),
+                      kernel_size=2)
+
+
+def test_sinusoidal_rows_do_not_depend_on_length():
+    short, long = sinusoidal_positions(64, 32), sinusoidal_positions(200, 32)
+    assert torch.equal(short, long[:64])
+    assert torch.allclose(long[5, 0], torch.sin(torch.tensor(5.)))
+    assert torch.allclose(long[5, 1], torch.cos(torch.tensor(5.)))
+    # PE[p, 2i] = sin(p / 10000^(2i/d))
+    assert torch.allclose(long[7, 6],
+                          torch.sin(torch.tensor(7 / 10000**(6 / 32))))

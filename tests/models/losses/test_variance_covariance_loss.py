@@ -1,0 +1,42 @@
+import math
+
+import pytest
+import torch
+
+from usdrl_mm.models.losses import VarianceCovarianceLoss, variance_covariance
+
+
+def test_hand_worked_variance_hinge():
+    # column 0: var 2 -> std > 1, no hinge; column 1: var 0 -> std 0.01
+    z = torch.tensor([[1., 0.], [-1., 0.]])
+    expected = 5 * (0 + (1 - math.sqrt(1e-4))) / 2
+    assert variance_covariance(z).item() == pytest.approx(expected)
+
+
+def test_hand_worked_covariance():
+    # cov = [[2, 2], [2, 2]]: off-diagonal squares 8, divided by D = 2
+    z = torch.tensor([[1., 1.], [-1., -1.]])
+    assert variance_covariance(z).item() == pytest.approx(4.0)
+
+
+def test_whitened_features_give_near_zero():
+    torch.manual_seed(0)
+    z = torch.randn(256, 16, dtype=torch.float64)
+    z = z - z.mean(0)
+    cov = z.T @ z / (z.shape[0] - 1)
+    evals, evecs = torch.linalg.eigh(cov)
+    z = z @ evecs @ torch.diag(evals.rsqrt()) @ evecs.T  # covariance = I
+    assert variance_covariance(z).item() < 1e-10
+    # and correlated features are penalised
+    assert variance_covariance(z @ torch.ones(16, 16, dtype=z.dtype)) > 1
+
+
+def test_module_sums_over_views():
+    views = [torch.randn(8, 4) for _ in range(3)]
+    loss = VarianceCovarianceLoss(loss_weight=2.0)(views)
+    assert torch.allclose(loss, 2 * sum(variance_covariance(v) for v in views))
+
+
+def test_needs_more_than_one_sample():
+    with pytest.raises(ValueError, match='B>1'):
+        variance_covariance(torch.zeros(1, 4))

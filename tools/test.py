@@ -1,0 +1,102 @@
+"""Test (and evaluate) a checkpoint with an mmengine config.
+
+MMAction2's arguments; ``usdrl_mm`` is imported first and
+``--launcher pytorch|slurm|mpi`` also works on a CPU-only machine (gloo).
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+try:
+    import usdrl_mm
+except ImportError:  # a fresh clone that is not pip-installed yet
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+    import usdrl_mm
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from usdrl_mm.utils import init_cpu_process_group
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test (and eval) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--work-dir', help='the dir to save the evaluation metrics')
+    parser.add_argument(
+        '--dump',
+        type=str,
+        help='dump predictions to a pickle file for offline evaluation')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value pairs')
+    parser.add_argument(
+        '--show-dir', help='directory to save visualisations to')
+    parser.add_argument(
+        '--show', action='store_true', help='show results in a window')
+    parser.add_argument(
+        '--interval', type=int, default=1, help='visualise every n samples')
+    parser.add_argument(
+        '--wait-time', type=float, default=2, help='seconds per window')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Merge command-line arguments into the config."""
+    if args.show or args.show_dir is not None:
+        if 'visualization' not in cfg.default_hooks:
+            raise ValueError('--show/--show-dir need a VisualizationHook in '
+                             'default_hooks.visualization')
+        vis = cfg.default_hooks.visualization
+        vis.enable = True
+        vis.show = args.show
+        vis.wait_time = args.wait_time
+        vis.out_dir = args.show_dir
+        vis.interval = args.interval
+
+    if args.dump is not None:
+        if not args.dump.endswith(('.pkl', '.pickle')):
+            raise ValueError(f'--dump must name a .pkl file, got {args.dump}')
+        dump_metric = dict(type='DumpResults', out_file_path=args.dump)
+        if isinstance(cfg.test_evaluator, (list, tuple)):
+            cfg.test_evaluator = [*cfg.test_evaluator, dump_metric]
+        else:
+            cfg.test_evaluator = [cfg.test_evaluator, dump_metric]
+
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    return cfg
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = merge_args(Config.fromfile(args.config), args)
+    init_cpu_process_group(cfg, args.launcher)
+    runner = Runner.from_cfg(cfg)
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,18 @@
+"""USDRL (DSTE backbone, MG-FD pretraining) for mmengine / MMAction2.
+
+Importing the package registers every module into MMAction2's registries;
+configs load it with
+``custom_imports = dict(imports=['usdrl_mm'], allow_failed_imports=False)``.
+"""
+from . import _compat
+
+_compat.apply()  # before anything imports mmaction.models or loads weights
+
+from . import (datasets, engine, evaluation, models,  # noqa: E402
+               structures, utils)
+from .version import __version__  # noqa: E402
+
+__all__ = [
+    '__version__', 'datasets', 'engine', 'evaluation', 'models', 'structures',
+    'utils'
+]

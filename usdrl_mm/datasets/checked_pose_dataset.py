@@ -1,0 +1,91 @@
+from typing import Callable, Dict, List, Optional, Union
+
+import mmengine
+from mmaction.datasets import PoseDataset
+from mmaction.registry import DATASETS
+
+from .annotation_checks import AnnotationError, check_annotations
+
+
+@DATASETS.register_module()
+class CheckedPoseDataset(PoseDataset):
+    """MMAction2's ``PoseDataset`` that validates its annotations on load.
+
+    Same file format and arguments as ``PoseDataset`` (a pickle with
+    ``split`` and ``annotations``, or a bare list of annotations). Loading
+    fails with an :class:`AnnotationError` naming every broken sample (missing
+    keys, keypoint rank, NaN/inf, zero frames, label out of range, unknown or
+    empty split), so a bad file stops the run before training starts.
+
+    Args:
+        ann_file (str): Path to the ``.pkl`` annotation file.
+        pipeline (list): Data transforms.
+        split (str, optional): Split name, e.g. ``'xsub_train'``.
+        num_classes (int, optional): Labels must lie in
+            ``[0, num_classes)``.
+        require_label (bool): Whether every sample needs a ``label``; set
+            False for unlabelled pretraining data. Defaults to True.
+    """
+
+    def __init__(self,
+                 ann_file: str,
+                 pipeline: List[Union[Dict, Callable]],
+                 split: Optional[str] = None,
+                 num_classes: Optional[int] = None,
+                 require_label: bool = True,
+                 **kwargs) -> None:
+        self.require_label = require_label
+        super().__init__(
+            ann_file,
+            pipeline=pipeline,
+            split=split,
+            num_classes=num_classes,
+            **kwargs)
+
+    def load_data_list(self) -> List[Dict]:
+        if not self.ann_file.endswith('.pkl'):
+            raise ValueError(f'{self.ann_file}: annotations must be a .pkl '
+                             'file in the MMAction2 PoseDataset format')
+        if not mmengine.exists(self.ann_file):
+            raise FileNotFoundError(
+                f'annotation file {self.ann_file} not found; for the '
+                'embedded data run tools/data/generate_synthetic.py')
+        data = mmengine.load(self.ann_file)
+        source = self.ann_file + (f' [{self.split}]' if self.split else '')
+        if isinstance(data, dict):
+            if 'annotations' not in data:
+                raise AnnotationError(source, [
+                    'top-level dict has no "annotations" key (found '
+                    f'{sorted(data)})'
+                ])
+            annotations = data['annotations']
+        elif isinstance(data, list):
+            annotations = data
+        else:
+            raise AnnotationError(source, [
+                'expected a dict with "split" and "annotations" or a list, '
+                f'got {type(data).__name__}'
+            ])
+
+        if self.split is not None:
+            splits = data.get('split') if isinstance(data, dict) else None
+            if not splits or self.split not in splits:
+                known = sorted(splits) if splits else []
+                raise AnnotationError(source, [
+                    f'split {self.split!r} not in the file (splits: {known})'
+                ])
+            names = set(splits[self.split])
+            annotations = [
+                a for a in annotations if isinstance(a, dict) and a.get(
+                    'filename', a.get('frame_dir')) in names
+            ]
+            if not annotations:
+                raise AnnotationError(source, [
+                    f'split {self.split!r} selects no annotated sample'
+                ])
+
+        problems = check_annotations(annotations, self.num_classes,
+                                     self.require_label)
+        if problems:
+            raise AnnotationError(source, problems)
+        return annotations

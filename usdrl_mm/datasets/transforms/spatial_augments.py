@@ -1,0 +1,134 @@
+"""The spatial augmentations of the USDRL pretraining views (SPEC §8.1).
+
+The original picks exactly one per view: joint masking (p 0.25), a random
+linear map of some joints (p 0.25) or a shear of the whole skeleton (p 0.5).
+Express that choice with mmcv's ``RandomChoice``::
+
+    dict(type='RandomChoice', prob=[0.25, 0.25, 0.5], transforms=[
+        [dict(type='RandomJointMask', num_joints=15)],
+        [dict(type='RandomJointLinearMap', num_joints=15)],
+        [dict(type='RandomSkeletonShear', magnitude=1.0)]])
+
+All three are linear in the coordinates, so absent (all-zero) persons stay
+zero. ``keypoint_score`` is not a coordinate: linear maps leave it alone and
+masking zeroes it with its joint.
+"""
+from typing import Dict
+
+import numpy as np
+from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
+
+from usdrl_mm.structures.augment_ops import (linear_map_joints, mask_joints,
+                                             shear_matrix)
+
+
+def _pick_joints(results: Dict, num_joints: int) -> np.ndarray:
+    v = results['keypoint'].shape[-2]
+    if num_joints > v:
+        raise ValueError(f'cannot pick {num_joints} of {v} joints; set '
+                         'num_joints for this skeleton layout')
+    return np.random.choice(v, num_joints, replace=False)
+
+
+@TRANSFORMS.register_module()
+class RandomJointMask(BaseTransform):
+    """Zero ``num_joints`` joints, drawn without replacement, in every frame
+    and for every person.
+
+    Required Keys:
+
+        - keypoint (M, T, V, C)
+        - keypoint_score (M, T, V), optional
+
+    Modified Keys:
+
+        - keypoint
+        - keypoint_score, if present
+
+    Args:
+        num_joints (int): Joints to mask (15 of NTU's 25 in USDRL).
+    """
+
+    def __init__(self, num_joints: int = 15) -> None:
+        self.num_joints = num_joints
+
+    def transform(self, results: Dict) -> Dict:
+        joints = _pick_joints(results, self.num_joints)
+        results['keypoint'] = mask_joints(results['keypoint'], joints)
+        if 'keypoint_score' in results:
+            score = results['keypoint_score'].copy()
+            score[..., joints] = 0
+            results['keypoint_score'] = score
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(num_joints={self.num_joints})'
+
+
+@TRANSFORMS.register_module()
+class RandomJointLinearMap(BaseTransform):
+    """Corrupt ``num_joints`` joints with one random matrix: ``x' = x R``
+    (row vectors), ``R`` of size (C, C) with i.i.d. ``U(-mag, mag)``
+    entries, the same for all chosen joints, frames and persons.
+
+    Required Keys:
+
+        - keypoint (M, T, V, C)
+
+    Modified Keys:
+
+        - keypoint
+
+    Args:
+        num_joints (int): Joints to corrupt (15 of NTU's 25 in USDRL).
+        magnitude (float): Entries are drawn from ``U(-mag, mag)``.
+    """
+
+    def __init__(self, num_joints: int = 15, magnitude: float = 1.0) -> None:
+        self.num_joints = num_joints
+        self.magnitude = magnitude
+
+    def transform(self, results: Dict) -> Dict:
+        c = results['keypoint'].shape[-1]
+        joints = _pick_joints(results, self.num_joints)
+        matrix = np.random.uniform(-self.magnitude, self.magnitude, (c, c))
+        results['keypoint'] = linear_map_joints(
+            results['keypoint'], matrix.astype(np.float32), joints)
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(num_joints={self.num_joints}, '
+                f'magnitude={self.magnitude})')
+
+
+@TRANSFORMS.register_module()
+class RandomSkeletonShear(BaseTransform):
+    """Shear every joint: ``x' = S x`` (column vectors) with ones on the
+    diagonal of ``S`` and i.i.d. ``U(-mag, mag)`` off-diagonal entries.
+
+    Required Keys:
+
+        - keypoint (M, T, V, C)
+
+    Modified Keys:
+
+        - keypoint
+
+    Args:
+        magnitude (float): Off-diagonal range; 1.0 in USDRL (stronger than
+            the +-0.5 of SkeletonCLR).
+    """
+
+    def __init__(self, magnitude: float = 1.0) -> None:
+        self.magnitude = magnitude
+
+    def transform(self, results: Dict) -> Dict:
+        c = results['keypoint'].shape[-1]
+        shear = shear_matrix(
+            np.random.uniform(-self.magnitude, self.magnitude, c * (c - 1)))
+        results['keypoint'] = linear_map_joints(results['keypoint'], shear.T)
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(magnitude={self.magnitude})'

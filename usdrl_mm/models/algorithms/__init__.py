@@ -1,0 +1,3 @@
+from .mgfd import MGFD
+
+__all__ = ['MGFD']

@@ -1,0 +1,3 @@
+from .dste import DSTE
+
+__all__ = ['DSTE']

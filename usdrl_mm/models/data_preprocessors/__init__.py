@@ -1,0 +1,3 @@
+from .skeleton_data_preprocessor import SkeletonDataPreprocessor
+
+__all__ = ['SkeletonDataPreprocessor']

@@ -1,0 +1,3 @@
+from .mgfd_head import MGFDHead
+
+__all__ = ['MGFDHead']

@@ -1,0 +1,11 @@
+from .conv_attention import ConvAttention
+from .dense_shift_attention import DenseShiftAttention
+from .dst_layer import DSTLayer
+from .mlp import Mlp
+from .positional_encoding import sinusoidal_positions
+from .skeleton_embedding import SkeletonEmbedding
+
+__all__ = [
+    'ConvAttention', 'DSTLayer', 'DenseShiftAttention', 'Mlp',
+    'SkeletonEmbedding', 'sinusoidal_positions'
+]

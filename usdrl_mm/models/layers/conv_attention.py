@@ -1,0 +1,56 @@
+from mmcv.cnn.bricks import DropPath
+from torch import Tensor, nn
+
+from .mlp import Mlp
+
+
+class ConvAttention(nn.Module):
+    """CA, the convolutional-attention branch of a DST layer (SPEC §4.4).
+
+    .. math::
+
+        F &= x + \\mathrm{ReLU}(\\mathrm{Conv1d}(x)) \\\\
+        G &= x + \\mathrm{DP}(\\mathrm{Attn}(\\mathrm{LN}_1(F))) \\\\
+        \\mathrm{CA}(x) &= \\mathrm{DP}(\\mathrm{MLP}(\\mathrm{LN}_2(G)))
+
+    The attention residual adds the block input ``x`` rather than ``F``, and
+    there is no residual around the MLP: this is how the released weights
+    were trained (SPEC §17 D5), so the reference layer keeps it.
+
+    Args:
+        embed_dims (int): Token width D.
+        attn (nn.MultiheadAttention): The attention module, shared with the
+            DSA branch of the same layer.
+        kernel_size (int): Conv kernel along the token axis; odd, with
+            "same" padding (the original breaks for k > 1, SPEC §17 D3).
+        mlp_ratio (float): MLP hidden width over D.
+        drop_path (float): DropPath rate.
+    """
+
+    def __init__(self,
+                 embed_dims: int,
+                 attn: nn.MultiheadAttention,
+                 kernel_size: int = 1,
+                 mlp_ratio: float = 2.,
+                 drop_path: float = 0.1) -> None:
+        super().__init__()
+        if kernel_size < 1 or kernel_size % 2 == 0:
+            raise ValueError('ConvAttention needs an odd kernel_size so the '
+                             f'token count is kept, got {kernel_size}')
+        self.attn = attn
+        self.conv1 = nn.Conv1d(
+            embed_dims, embed_dims, kernel_size, padding=kernel_size // 2)
+        self.act = nn.ReLU()
+        self.norm1 = nn.LayerNorm(embed_dims)
+        self.norm2 = nn.LayerNorm(embed_dims)
+        self.mlp = Mlp(embed_dims, int(embed_dims * mlp_ratio))
+        self.drop_path = DropPath(drop_path)
+
+    def forward(self, x: Tensor, attn_mask: Tensor = None) -> Tensor:
+        """(N, L, D) -> (N, L, D)."""
+        # the conv mixes along the token axis: (N, L, D) -> (N, D, L) and back
+        conv = self.conv1(x.transpose(1, 2)).transpose(1, 2)
+        f = self.norm1(x + self.act(conv))
+        g = x + self.drop_path(
+            self.attn(f, f, f, attn_mask=attn_mask, need_weights=False)[0])
+        return self.drop_path(self.mlp(self.norm2(g)))

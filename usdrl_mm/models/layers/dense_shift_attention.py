@@ -1,0 +1,77 @@
+import torch
+from mmcv.cnn.bricks import DropPath
+from torch import Tensor, nn
+
+from .mlp import Mlp
+
+
+class DenseShiftAttention(nn.Module):
+    """DSA, the dense-shift-attention branch of a DST layer (SPEC §4.4).
+
+    .. math::
+
+        H &= W_2\\,\\mathrm{ReLU}(W_1 X) + X
+            \\quad (W_1, W_2 \\in \\mathbb{R}^{L\\times L}
+            \\text{ act on the token axis}) \\\\
+        H_j &= x_j \\quad \\text{for } j \\in \\{0, g, 2g, \\dots\\} \\\\
+        P(y) &= y' + \\mathrm{DP}(\\mathrm{MLP}(\\mathrm{LN}_2(y'))),
+            \\quad y' = y + \\mathrm{DP}(\\mathrm{Attn}(\\mathrm{LN}_1(y))) \\\\
+        \\mathrm{DSA}(x) &= (P(H) + P(x)) / 2
+
+    Both branches use the same norms, MLP and (layer-shared) attention, so
+    they run as one batched pass over ``[H; x]``; DropPath still draws
+    independently for every sample of either branch.
+
+    Args:
+        embed_dims (int): Token width D.
+        seq_len (int): Token count L (the token mixers are ``Linear(L, L)``).
+        attn (nn.MultiheadAttention): The attention module, shared with the
+            CA branch of the same layer.
+        gap (int): Every ``gap``-th token skips the token mixer.
+        mlp_ratio (float): MLP hidden width over D.
+        drop_path (float): DropPath rate.
+    """
+
+    def __init__(self,
+                 embed_dims: int,
+                 seq_len: int,
+                 attn: nn.MultiheadAttention,
+                 gap: int = 4,
+                 mlp_ratio: float = 2.,
+                 drop_path: float = 0.1) -> None:
+        super().__init__()
+        if gap < 1:
+            raise ValueError(f'gap must be >= 1, got {gap}')
+        self.seq_len = seq_len
+        self.gap = gap
+        self.attn = attn
+        self.wt1 = nn.Linear(seq_len, seq_len)
+        self.wt2 = nn.Linear(seq_len, seq_len)
+        self.act = nn.ReLU()
+        self.norm1 = nn.LayerNorm(embed_dims)
+        self.norm2 = nn.LayerNorm(embed_dims)
+        self.mlp = Mlp(embed_dims, int(embed_dims * mlp_ratio))
+        self.drop_path = DropPath(drop_path)
+
+    def shift(self, x: Tensor) -> Tensor:
+        """The dense shift: token mixing with every ``gap``-th token kept.
+
+        (N, L, D) -> (N, L, D).
+        """
+        xt = x.transpose(1, 2)  # (N, L, D) -> (N, D, L): mix along tokens
+        h = self.wt2(self.act(self.wt1(xt))) + xt
+        keep = torch.zeros(self.seq_len, dtype=torch.bool, device=x.device)
+        keep[::self.gap] = True
+        # every gap-th token bypasses the token mixer
+        h = torch.where(keep, xt, h)
+        return h.transpose(1, 2)
+
+    def forward(self, x: Tensor, attn_mask: Tensor = None) -> Tensor:
+        """(N, L, D) -> (N, L, D)."""
+        n = x.shape[0]
+        y = torch.cat([self.shift(x), x])  # (2N, L, D): both branches
+        q = self.norm1(y)
+        y = y + self.drop_path(
+            self.attn(q, q, q, attn_mask=attn_mask, need_weights=False)[0])
+        y = y + self.drop_path(self.mlp(self.norm2(y)))
+        return (y[:n] + y[n:]) * 0.5

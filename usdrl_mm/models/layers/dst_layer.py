@@ -1,0 +1,63 @@
+from torch import Tensor, nn
+
+from .conv_attention import ConvAttention
+from .dense_shift_attention import DenseShiftAttention
+
+
+class DSTLayer(nn.Module):
+    """Dense spatio-temporal layer: ``alpha * CA(x) + (1 - alpha) * DSA(x)``.
+
+    The layer owns exactly one attention module and hands the same object to
+    its CA and DSA branches (SPEC §4.4, §17 D6): their attention weights are
+    one set of parameters, stored under both ``ca.attn`` and ``dsa.attn`` in
+    a state dict.
+
+    Args:
+        embed_dims (int): Token width D.
+        seq_len (int): Token count L of the stream (T or M*V).
+        num_heads (int): Attention heads.
+        alpha (float): CA weight; DSA gets ``1 - alpha``.
+        gap (int): DSA dense-shift gap.
+        kernel_size (int): CA conv kernel.
+        mlp_ratio (float): MLP hidden width over D.
+        drop_path (float): DropPath rate of both branches.
+    """
+
+    def __init__(self,
+                 embed_dims: int,
+                 seq_len: int,
+                 num_heads: int = 1,
+                 alpha: float = 0.5,
+                 gap: int = 4,
+                 kernel_size: int = 1,
+                 mlp_ratio: float = 2.,
+                 drop_path: float = 0.1) -> None:
+        super().__init__()
+        if embed_dims % num_heads:
+            raise ValueError(f'embed_dims ({embed_dims}) must be divisible '
+                             f'by num_heads ({num_heads})')
+        self.alpha = alpha
+        attn = nn.MultiheadAttention(
+            embed_dims, num_heads, dropout=0., batch_first=True)
+        self.ca = ConvAttention(
+            embed_dims,
+            attn=attn,  # same object on purpose: shared weights
+            kernel_size=kernel_size,
+            mlp_ratio=mlp_ratio,
+            drop_path=drop_path)
+        self.dsa = DenseShiftAttention(
+            embed_dims,
+            seq_len=seq_len,
+            attn=attn,
+            gap=gap,
+            mlp_ratio=mlp_ratio,
+            drop_path=drop_path)
+
+    @property
+    def attn(self) -> nn.MultiheadAttention:
+        return self.ca.attn
+
+    def forward(self, x: Tensor, attn_mask: Tensor = None) -> Tensor:
+        """(N, L, D) -> (N, L, D)."""
+        return (self.alpha * self.ca(x, attn_mask) +
+                (1 - self.alpha) * self.dsa(x, attn_mask))

@@ -1,0 +1,8 @@
+from .gather import gather_with_grad
+from .skeleton_tokens import to_spatial_tokens, to_temporal_tokens
+from .weight_init import init_usdrl_weights
+
+__all__ = [
+    'gather_with_grad', 'init_usdrl_weights', 'to_spatial_tokens',
+    'to_temporal_tokens'
+]

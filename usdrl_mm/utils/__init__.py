@@ -1,0 +1,3 @@
+from .launch import adapt_amp_to_device, enable_amp, init_cpu_process_group
+
+__all__ = ['adapt_amp_to_device', 'enable_amp', 'init_cpu_process_group']
