@@ -8,7 +8,6 @@ mmcv is left out of ``install_requires`` because ``mmcv-lite`` and full
 (``pip install -e .[lite]`` or ``.[full]``) or install it yourself.
 """
 import os.path as osp
-
 from setuptools import find_packages, setup
 
 

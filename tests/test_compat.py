@@ -21,8 +21,10 @@ class ToyModel(BaseModel):
 
 
 def runner_checkpoint(tmp_path) -> str:
-    loader = DataLoader(torch.randn(8, 2), batch_size=4,
-                        collate_fn=lambda b: dict(inputs=torch.stack(b)))
+    loader = DataLoader(
+        torch.randn(8, 2),
+        batch_size=4,
+        collate_fn=lambda b: dict(inputs=torch.stack(b)))
     runner = Runner(
         model=ToyModel(),
         work_dir=str(tmp_path),
@@ -39,11 +41,16 @@ def test_runner_checkpoint_loads_with_weights_only(tmp_path):
     path = runner_checkpoint(tmp_path)
     ckpt = torch.load(path, map_location='cpu', weights_only=True)
     assert 'message_hub' in ckpt and 'state_dict' in ckpt
-    allowed = {getattr(g, '__module__', '') + '.' + getattr(g, '__name__', '')
-               for g in _compat.mmengine_checkpoint_globals()
-               if not isinstance(g, tuple)}
-    allowed |= {name for g in _compat.mmengine_checkpoint_globals()
-                if isinstance(g, tuple) for name in [g[1]]}
+    allowed = {
+        getattr(g, '__module__', '') + '.' + getattr(g, '__name__', '')
+        for g in _compat.mmengine_checkpoint_globals()
+        if not isinstance(g, tuple)
+    }
+    allowed |= {
+        name
+        for g in _compat.mmengine_checkpoint_globals() if isinstance(g, tuple)
+        for name in [g[1]]
+    }
     unsafe = set(torch.serialization.get_unsafe_globals_in_checkpoint(path))
     assert unsafe <= allowed, unsafe - allowed
 

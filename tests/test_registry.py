@@ -4,16 +4,26 @@ from mmaction.registry import DATASETS, MODELS, OPTIM_WRAPPERS, TRANSFORMS
 
 MINIMAL = {
     MODELS: {
-        'DSTE': dict(hidden_dim=16, clip_len=8),
-        'USDRLPoolNeck': dict(),
-        'MGFDProjector': dict(in_channels=8),
-        'MGFDHead': dict(),
-        'MultiViewSimilarityLoss': dict(),
-        'VarianceCovarianceLoss': dict(),
-        'ViewCrossCorrelationLoss': dict(),
-        'SkeletonDataPreprocessor': dict(),
-        'MGFD': dict(backbone=dict(type='DSTE', hidden_dim=16, clip_len=8),
-                     projector=dict(type='MGFDProjector', in_channels=16)),
+        'DSTE':
+        dict(hidden_dim=16, clip_len=8),
+        'USDRLPoolNeck':
+        dict(),
+        'MGFDProjector':
+        dict(in_channels=8),
+        'MGFDHead':
+        dict(),
+        'MultiViewSimilarityLoss':
+        dict(),
+        'VarianceCovarianceLoss':
+        dict(),
+        'ViewCrossCorrelationLoss':
+        dict(),
+        'SkeletonDataPreprocessor':
+        dict(),
+        'MGFD':
+        dict(
+            backbone=dict(type='DSTE', hidden_dim=16, clip_len=8),
+            projector=dict(type='MGFDProjector', in_channels=16)),
     },
     TRANSFORMS: {
         'TemporalCropResize': dict(),
@@ -43,8 +53,7 @@ def test_every_registered_name_is_covered(registry):
 
 
 @pytest.mark.parametrize(
-    'registry,name',
-    [(r, n) for r, names in MINIMAL.items() for n in names],
+    'registry,name', [(r, n) for r, names in MINIMAL.items() for n in names],
     ids=lambda x: getattr(x, 'name', x))
 def test_builds(registry, name):
     obj = registry.build(dict(type=name, **MINIMAL[registry][name]))

@@ -8,16 +8,17 @@ import os
 import os.path as osp
 import sys
 
-try:
-    import usdrl_mm
-except ImportError:  # a fresh clone that is not pip-installed yet
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import usdrl_mm
+# the repository root (a fresh clone works before `pip install -e .`) and
+# the working directory (custom_imports of `projects.*` modules)
+for path in (osp.dirname(osp.dirname(osp.abspath(__file__))), os.getcwd()):
+    if path not in sys.path:
+        sys.path.insert(1, path)
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
 
-from usdrl_mm.utils import init_cpu_process_group
+import usdrl_mm  # noqa: E402,F401,I001  registries, checkpoint allow-list
+from usdrl_mm.utils import init_cpu_process_group  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:

@@ -10,17 +10,18 @@ import os
 import os.path as osp
 import sys
 
-try:
-    import usdrl_mm
-except ImportError:  # a fresh clone that is not pip-installed yet
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import usdrl_mm
+# the repository root (a fresh clone works before `pip install -e .`) and
+# the working directory (custom_imports of `projects.*` modules)
+for path in (osp.dirname(osp.dirname(osp.abspath(__file__))), os.getcwd()):
+    if path not in sys.path:
+        sys.path.insert(1, path)
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
 
-from usdrl_mm.utils import (adapt_amp_to_device, enable_amp,
-                            init_cpu_process_group)
+import usdrl_mm  # noqa: E402,F401,I001  registries, checkpoint allow-list
+from usdrl_mm.utils import adapt_amp_to_device  # noqa: E402
+from usdrl_mm.utils import enable_amp, init_cpu_process_group  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -102,11 +103,15 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
 
-    if cfg.get('randomness', None) is None:
-        cfg.randomness = dict(
-            seed=args.seed,
-            diff_rank_seed=args.diff_rank_seed,
-            deterministic=args.deterministic)
+    # command-line seed options win over the config's randomness settings
+    randomness = dict(cfg.get('randomness') or {})
+    if args.seed is not None or 'seed' not in randomness:
+        randomness['seed'] = args.seed
+    randomness['diff_rank_seed'] = (
+        args.diff_rank_seed or randomness.get('diff_rank_seed', False))
+    randomness['deterministic'] = (
+        args.deterministic or randomness.get('deterministic', False))
+    cfg.randomness = randomness
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

@@ -4,13 +4,15 @@ Importing the package registers every module into MMAction2's registries;
 configs load it with
 ``custom_imports = dict(imports=['usdrl_mm'], allow_failed_imports=False)``.
 """
+# isort: skip_file
 from . import _compat
 
 _compat.apply()  # before anything imports mmaction.models or loads weights
 
-from . import (datasets, engine, evaluation, models,  # noqa: E402
-               structures, utils)
+# yapf: disable
+from . import datasets, engine, evaluation, models, structures, utils  # noqa: E402,E501
 from .version import __version__  # noqa: E402
+# yapf: enable
 
 __all__ = [
     '__version__', 'datasets', 'engine', 'evaluation', 'models', 'structures',

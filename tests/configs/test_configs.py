@@ -6,8 +6,8 @@ from mmaction.registry import MODELS, TRANSFORMS
 from mmengine.config import Config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
-                           recursive=True))
+CONFIGS = sorted(
+    glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True))
 TOP_LEVEL = [c for c in CONFIGS if '_base_' not in c]
 
 
@@ -38,12 +38,14 @@ def test_config_names_follow_the_grammar():
 
 @pytest.mark.parametrize('modality', ['joint', 'bone', 'motion'])
 def test_modality_variants_change_only_the_modality(modality):
-    base = Config.fromfile(osp.join(
-        REPO, 'configs/usdrl/'
-        'mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py'))
-    other = Config.fromfile(osp.join(
-        REPO, f'configs/usdrl/mgfd_dste_2xb178-{modality}-451e_'
-        'ntu60-xsub-keypoint-3d.py'))
+    base = Config.fromfile(
+        osp.join(
+            REPO, 'configs/usdrl/'
+            'mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py'))
+    other = Config.fromfile(
+        osp.join(
+            REPO, f'configs/usdrl/mgfd_dste_2xb178-{modality}-451e_'
+            'ntu60-xsub-keypoint-3d.py'))
     assert other.model.data_preprocessor.modality == modality
     other.model.data_preprocessor.modality = 'joint'
     assert other.model == base.model
@@ -51,9 +53,10 @@ def test_modality_variants_change_only_the_modality(modality):
 
 
 def test_paper_recipe_values():
-    cfg = Config.fromfile(osp.join(
-        REPO, 'configs/usdrl/'
-        'mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py'))
+    cfg = Config.fromfile(
+        osp.join(
+            REPO, 'configs/usdrl/'
+            'mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py'))
     assert cfg.optim_wrapper.optimizer == dict(
         type='Adam', lr=5e-4, betas=(0.9, 0.999), weight_decay=1e-5)
     assert cfg.train_cfg.max_epochs == 451
@@ -63,9 +66,10 @@ def test_paper_recipe_values():
     assert (head.loss_sim.loss_weight, head.loss_vac.loss_weight,
             head.loss_xcorr.loss_weight) == (5.0, 1.0, 1e-3)
     assert head.grain_weights == dict(i=1.0, t=0.5, s=0.5)
-    pku = Config.fromfile(osp.join(
-        REPO, 'configs/usdrl/'
-        'mgfd_dste_2xb256-joint-1201e_pku2-xsub-keypoint-3d.py'))
+    pku = Config.fromfile(
+        osp.join(
+            REPO, 'configs/usdrl/'
+            'mgfd_dste_2xb256-joint-1201e_pku2-xsub-keypoint-3d.py'))
     assert pku.train_cfg.max_epochs == 1201
     assert pku.param_scheduler[0].milestones == [801]
     assert pku.train_dataloader.batch_size * 2 == 512

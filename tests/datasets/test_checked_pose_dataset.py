@@ -7,14 +7,18 @@ from usdrl_mm.datasets import AnnotationError, CheckedPoseDataset
 
 
 def good(name='S001C001P001R001A001', label=0, t=20):
-    return dict(frame_dir=name, label=label, total_frames=t,
-                keypoint=np.zeros((1, t, 25, 3), np.float32))
+    return dict(
+        frame_dir=name,
+        label=label,
+        total_frames=t,
+        keypoint=np.zeros((1, t, 25, 3), np.float32))
 
 
 def write(tmp_path, annotations, split=None):
-    data = dict(annotations=annotations,
-                split=split or dict(train=[a['frame_dir'] for a in
-                                           annotations if 'frame_dir' in a]))
+    data = dict(
+        annotations=annotations,
+        split=split or
+        dict(train=[a['frame_dir'] for a in annotations if 'frame_dir' in a]))
     path = tmp_path / 'ann.pkl'
     with open(path, 'wb') as f:
         pickle.dump(data, f)
@@ -35,8 +39,8 @@ def test_a_good_file_loads(tmp_path):
     (dict(keypoint=None), 'missing key'),
     (dict(keypoint=np.zeros((20, 25, 3), np.float32)), 'rank 4'),
     (dict(keypoint=np.full((1, 20, 25, 3), np.nan, np.float32)), 'NaN/inf'),
-    (dict(keypoint=np.zeros((1, 0, 25, 3), np.float32), total_frames=0),
-     'positive integer'),
+    (dict(keypoint=np.zeros(
+        (1, 0, 25, 3), np.float32), total_frames=0), 'positive integer'),
     (dict(label=7), 'out of range'),
     (dict(total_frames=30), 'holds 20 frames'),
     (dict(keypoint_score=np.ones((1, 20, 17))), 'keypoint_score'),

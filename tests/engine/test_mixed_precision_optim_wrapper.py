@@ -5,20 +5,22 @@ from mmaction.registry import OPTIM_WRAPPERS
 from usdrl_mm.engine.optim_wrappers.mixed_precision_optim_wrapper import \
     accelerator_available
 
-pytestmark = pytest.mark.skipif(accelerator_available(),
-                                reason='checks the CPU (bf16) path')
+pytestmark = pytest.mark.skipif(
+    accelerator_available(), reason='checks the CPU (bf16) path')
 
 
 def build(model, **kwargs):
     return OPTIM_WRAPPERS.build(
-        dict(type='MixedPrecisionOptimWrapper',
-             optimizer=torch.optim.SGD(model.parameters(), lr=0.1), **kwargs))
+        dict(
+            type='MixedPrecisionOptimWrapper',
+            optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+            **kwargs))
 
 
 def test_cpu_path_autocasts_to_bf16_and_trains():
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.ReLU(),
-                                torch.nn.Linear(16, 1))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
     wrapper = build(model, loss_scale='dynamic')
     x, y = torch.randn(64, 8), torch.randn(64, 1)
     losses = []

@@ -11,8 +11,8 @@ from usdrl_mm.structures.augment_ops import (center_window, crop_resize,
 @pytest.mark.parametrize('length,out_len', [(7, 64), (64, 64), (150, 64),
                                             (1, 5), (65, 64), (300, 17)])
 def test_resize_matches_torch_linear_interpolation(length, out_len):
-    x = np.random.default_rng(length).normal(size=(2, length, 4, 3)).astype(
-        np.float32)
+    x = np.random.default_rng(length).normal(size=(2, length, 4,
+                                                   3)).astype(np.float32)
     ours = crop_resize(x, 0, length, out_len, axis=1)
     # (M, T, V, C) -> (1, M*V*C, T): interpolate along time
     t = torch.from_numpy(x).permute(0, 2, 3, 1).reshape(1, -1, length)

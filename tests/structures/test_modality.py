@@ -7,8 +7,8 @@ from usdrl_mm.structures import (bones_from_joints, derive_modality,
 
 
 def test_numpy_and_torch_agree():
-    x = np.random.default_rng(0).normal(size=(2, 3, 6, 25, 3)).astype(
-        np.float32)
+    x = np.random.default_rng(0).normal(size=(2, 3, 6, 25,
+                                              3)).astype(np.float32)
     parents = get_layout('nturgb+d').parents
     for modality in ('joint', 'bone', 'motion'):
         a = derive_modality(x, modality, parents)

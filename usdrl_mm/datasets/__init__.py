@@ -1,5 +1,4 @@
-from .annotation_checks import (AnnotationError, check_annotations,
-                                check_sample)
+from .annotation_checks import AnnotationError, check_annotations, check_sample
 from .checked_pose_dataset import CheckedPoseDataset
 from .transforms import *  # noqa: F401,F403
 

@@ -14,7 +14,9 @@ class AnnotationError(ValueError):
     """An annotation file that cannot be used; ``problems`` lists every
     issue found."""
 
-    def __init__(self, source: str, problems: Sequence[str],
+    def __init__(self,
+                 source: str,
+                 problems: Sequence[str],
                  max_shown: int = 20) -> None:
         self.problems = list(problems)
         shown = '\n  - '.join(self.problems[:max_shown])
@@ -50,11 +52,15 @@ def check_sample(anno: Any,
     problems = []
     kp = anno['keypoint']
     if not isinstance(kp, np.ndarray):
-        return [f'{name}: keypoint must be a numpy array, got '
-                f'{type(kp).__name__}']
+        return [
+            f'{name}: keypoint must be a numpy array, got '
+            f'{type(kp).__name__}'
+        ]
     if kp.ndim != 4:
-        return [f'{name}: keypoint must have rank 4 (M, T, V, C), got shape '
-                f'{kp.shape}']
+        return [
+            f'{name}: keypoint must have rank 4 (M, T, V, C), got shape '
+            f'{kp.shape}'
+        ]
     m, t, v, c = kp.shape
     if m < 1 or v < 1 or c not in (2, 3):
         problems.append(f'{name}: keypoint shape {kp.shape} needs M >= 1, '

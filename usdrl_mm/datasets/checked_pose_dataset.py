@@ -76,13 +76,13 @@ class CheckedPoseDataset(PoseDataset):
                 ])
             names = set(splits[self.split])
             annotations = [
-                a for a in annotations if isinstance(a, dict) and a.get(
-                    'filename', a.get('frame_dir')) in names
+                a for a in annotations if isinstance(a, dict)
+                and a.get('filename', a.get('frame_dir')) in names
             ]
             if not annotations:
-                raise AnnotationError(source, [
-                    f'split {self.split!r} selects no annotated sample'
-                ])
+                raise AnnotationError(
+                    source,
+                    [f'split {self.split!r} selects no annotated sample'])
 
         problems = check_annotations(annotations, self.num_classes,
                                      self.require_label)

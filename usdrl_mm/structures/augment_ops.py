@@ -39,9 +39,9 @@ def center_window(num_frames: int, ratio: float) -> Tuple[int, int]:
     return start, max(num_frames - 2 * start, 1)
 
 
-def linear_resize_plan(length: int,
-                       out_len: int) -> Tuple[np.ndarray, np.ndarray,
-                                              np.ndarray]:
+def linear_resize_plan(
+        length: int,
+        out_len: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Source indices and weights of a linear resize from ``length`` to
     ``out_len`` samples.
 

@@ -103,8 +103,8 @@ NTU25 = register_layout(
                      'left_foot', 'right_hip', 'right_knee', 'right_ankle',
                      'right_foot', 'spine_shoulder', 'left_hand_tip',
                      'left_thumb', 'right_hand_tip', 'right_thumb'),
-        parents=(1, 20, 20, 2, 20, 4, 5, 6, 20, 8, 9, 10, 0, 12, 13, 14, 0,
-                 16, 17, 18, 20, 22, 7, 24, 11),
+        parents=(1, 20, 20, 2, 20, 4, 5, 6, 20, 8, 9, 10, 0, 12, 13, 14, 0, 16,
+                 17, 18, 20, 22, 7, 24, 11),
         center=20,
         flip_pairs=((4, 8), (5, 9), (6, 10), (7, 11), (12, 16), (13, 17),
                     (14, 18), (15, 19), (21, 23), (22, 24))))

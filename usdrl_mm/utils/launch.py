@@ -32,8 +32,8 @@ def _rank_info(launcher: str) -> Tuple[int, int, int]:
     the variables ``env://`` initialisation reads."""
     env = os.environ
     if launcher == 'pytorch':  # torchrun sets all of them
-        return (int(env['RANK']), int(env.get('LOCAL_RANK', 0)),
-                int(env['WORLD_SIZE']))
+        return (int(env['RANK']), int(env.get('LOCAL_RANK',
+                                              0)), int(env['WORLD_SIZE']))
     if launcher == 'slurm':
         rank, world = int(env['SLURM_PROCID']), int(env['SLURM_NTASKS'])
         local_rank = int(env.get('SLURM_LOCALID', 0))
@@ -50,8 +50,8 @@ def _rank_info(launcher: str) -> Tuple[int, int, int]:
         env.setdefault('MASTER_PORT', '29500')
     else:
         raise ValueError(f'unknown launcher {launcher!r}')
-    env.update(RANK=str(rank), LOCAL_RANK=str(local_rank),
-               WORLD_SIZE=str(world))
+    env.update(
+        RANK=str(rank), LOCAL_RANK=str(local_rank), WORLD_SIZE=str(world))
     return rank, local_rank, world
 
 
@@ -104,5 +104,7 @@ def adapt_amp_to_device(cfg: Config) -> None:
     if optim_wrapper and optim_wrapper.get('type') == 'AmpOptimWrapper' \
             and not accelerator_available():
         optim_wrapper.type = 'MixedPrecisionOptimWrapper'
-        print_log('AmpOptimWrapper needs a GPU; using bf16 autocast on the '
-                  'CPU (MixedPrecisionOptimWrapper)', logger='current')
+        print_log(
+            'AmpOptimWrapper needs a GPU; using bf16 autocast on the '
+            'CPU (MixedPrecisionOptimWrapper)',
+            logger='current')

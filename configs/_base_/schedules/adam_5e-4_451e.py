@@ -2,8 +2,8 @@
 # decay 1e-5, x0.1 at epoch 351, 451 epochs, mixed precision, no warm-up.
 optim_wrapper = dict(
     type='MixedPrecisionOptimWrapper',  # fp16 AMP on GPU, bf16 on CPU
-    optimizer=dict(type='Adam', lr=5e-4, betas=(0.9, 0.999),
-                   weight_decay=1e-5))
+    optimizer=dict(
+        type='Adam', lr=5e-4, betas=(0.9, 0.999), weight_decay=1e-5))
 param_scheduler = [
     dict(type='MultiStepLR', by_epoch=True, milestones=[351], gamma=0.1)
 ]

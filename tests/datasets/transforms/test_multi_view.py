@@ -13,8 +13,11 @@ def view_pipeline(clip_len=16):
 
 def sample(score=False):
     rng = np.random.default_rng(0)
-    s = dict(keypoint=rng.normal(size=(1, 50, 17, 2)).astype(np.float32),
-             total_frames=50, label=3, frame_dir='x')
+    s = dict(
+        keypoint=rng.normal(size=(1, 50, 17, 2)).astype(np.float32),
+        total_frames=50,
+        label=3,
+        frame_dir='x')
     if score:
         s['keypoint_score'] = rng.uniform(size=(1, 50, 17)).astype(np.float32)
     return s
@@ -22,8 +25,8 @@ def sample(score=False):
 
 def test_views_are_stacked_and_differ():
     t = TRANSFORMS.build(
-        dict(type='SkeletonMultiView', num_views=4,
-             transforms=view_pipeline()))
+        dict(
+            type='SkeletonMultiView', num_views=4, transforms=view_pipeline()))
     np.random.seed(0)
     out = t(sample(score=True))
     assert out['keypoint'].shape == (4, 2, 16, 17, 3)  # score merged, M padded
@@ -34,8 +37,8 @@ def test_views_are_stacked_and_differ():
 
 def test_packed_input_tensor():
     pipeline = [
-        dict(type='SkeletonMultiView', num_views=2,
-             transforms=view_pipeline()),
+        dict(
+            type='SkeletonMultiView', num_views=2, transforms=view_pipeline()),
         dict(type='PackActionInputs')
     ]
     from mmcv.transforms import Compose
@@ -45,7 +48,9 @@ def test_packed_input_tensor():
 
 def test_view_pipeline_must_format():
     t = TRANSFORMS.build(
-        dict(type='SkeletonMultiView', num_views=2,
-             transforms=view_pipeline()[:2]))
+        dict(
+            type='SkeletonMultiView',
+            num_views=2,
+            transforms=view_pipeline()[:2]))
     with pytest.raises(ValueError, match='FormatGCNInput'):
         t(sample())

@@ -27,8 +27,8 @@ def test_rotation_preserves_distances_and_zeros():
     out = PreNormalize3DPerFrame()(dict(s, keypoint=s['keypoint'].copy()))
     kp = out['keypoint']
     d_in = np.linalg.norm(s['keypoint'][0, 7, 3] - s['keypoint'][0, 7, 9])
-    assert np.isclose(np.linalg.norm(kp[0, 7, 3] - kp[0, 7, 9]), d_in,
-                      atol=1e-5)
+    assert np.isclose(
+        np.linalg.norm(kp[0, 7, 3] - kp[0, 7, 9]), d_in, atol=1e-5)
     joint_zero = np.zeros((1, 30, 25, 3), np.float32)
     lone = PreNormalize3DPerFrame()(dict(
         keypoint=np.concatenate([s['keypoint'][:1], joint_zero]),

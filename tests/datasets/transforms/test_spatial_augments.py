@@ -7,8 +7,7 @@ from usdrl_mm.datasets.transforms import (RandomJointLinearMap,
 
 
 def sample(score=False):
-    kp = np.random.default_rng(0).normal(size=(2, 8, 25, 3)).astype(
-        np.float32)
+    kp = np.random.default_rng(0).normal(size=(2, 8, 25, 3)).astype(np.float32)
     kp[1] = 0  # an absent second person
     out = dict(keypoint=kp)
     if score:
@@ -23,23 +22,25 @@ def test_mask_zeroes_the_same_joints_everywhere():
     zero = ~out['keypoint'][0].any(axis=(0, 2))
     assert zero.sum() == 15
     assert not out['keypoint_score'][:, :, zero].any()
-    assert np.array_equal(out['keypoint'][0][:, ~zero], s['keypoint'][0][:,
-                                                                          ~zero])
+    assert np.array_equal(out['keypoint'][0][:, ~zero],
+                          s['keypoint'][0][:, ~zero])
 
 
 def test_linear_map_changes_exactly_the_chosen_joints():
     np.random.seed(1)
     s = sample()
     out = RandomJointLinearMap(num_joints=15)(dict(s))
-    changed = ~np.isclose(out['keypoint'][0], s['keypoint'][0]).all(
-        axis=(0, 2))
+    changed = ~np.isclose(out['keypoint'][0],
+                          s['keypoint'][0]).all(axis=(0, 2))
     assert changed.sum() == 15
     # one matrix for all chosen joints: solve it from one joint, check others
     idx = np.flatnonzero(changed)
     a = s['keypoint'][0][:, idx[0]]
     r = np.linalg.lstsq(a, out['keypoint'][0][:, idx[0]], rcond=None)[0]
-    assert np.allclose(s['keypoint'][0][:, idx[1]] @ r,
-                       out['keypoint'][0][:, idx[1]], atol=1e-4)
+    assert np.allclose(
+        s['keypoint'][0][:, idx[1]] @ r,
+        out['keypoint'][0][:, idx[1]],
+        atol=1e-4)
 
 
 def test_shear_keeps_the_diagonal():
@@ -52,9 +53,11 @@ def test_shear_keeps_the_diagonal():
     assert np.abs(sh - np.eye(3)).max() <= 1 + 1e-4
 
 
-@pytest.mark.parametrize('transform', [
-    RandomJointMask(15), RandomJointLinearMap(15), RandomSkeletonShear(1.0)
-])
+@pytest.mark.parametrize(
+    'transform',
+    [RandomJointMask(15),
+     RandomJointLinearMap(15),
+     RandomSkeletonShear(1.0)])
 def test_absent_persons_stay_zero(transform):
     np.random.seed(3)
     assert not transform(sample())['keypoint'][1].any()
@@ -62,11 +65,12 @@ def test_absent_persons_stay_zero(transform):
 
 def test_random_choice_config_follows_the_probabilities():
     choice = TRANSFORMS.build(
-        dict(type='RandomChoice',
-             transforms=[[dict(type='RandomJointMask', num_joints=15)],
-                         [dict(type='RandomJointLinearMap', num_joints=15)],
-                         [dict(type='RandomSkeletonShear', magnitude=1.0)]],
-             prob=[0.25, 0.25, 0.5]))
+        dict(
+            type='RandomChoice',
+            transforms=[[dict(type='RandomJointMask', num_joints=15)],
+                        [dict(type='RandomJointLinearMap', num_joints=15)],
+                        [dict(type='RandomSkeletonShear', magnitude=1.0)]],
+            prob=[0.25, 0.25, 0.5]))
     np.random.seed(0)
     masked = 0
     for _ in range(400):

@@ -126,8 +126,8 @@ def test_tiny_encoder_can_fit_two_classes():
     head = torch.nn.Linear(32, 2)
     x = torch.randn(8, 2, 16, 25, 3)
     y = torch.tensor([0, 1] * 4)
-    opt = torch.optim.Adam(list(model.parameters()) + list(head.parameters()),
-                           lr=1e-3)
+    opt = torch.optim.Adam(
+        list(model.parameters()) + list(head.parameters()), lr=1e-3)
     for _ in range(60):
         yt, ys = model(x)
         logits = head(torch.cat([yt.amax(1), ys.amax(1)], -1))

@@ -6,8 +6,9 @@ from usdrl_mm.structures import get_layout
 
 
 def batch(n=3, k=2):
-    return dict(inputs=[torch.randn(k, 2, 8, 25, 3).half() for _ in range(n)],
-                data_samples=None)
+    return dict(
+        inputs=[torch.randn(k, 2, 8, 25, 3).half() for _ in range(n)],
+        data_samples=None)
 
 
 def test_joint_stacks_and_casts():
@@ -24,7 +25,8 @@ def test_bone_uses_the_layout_parents():
     x = torch.stack(data['inputs']).float()
     parents = get_layout('nturgb+d').parents
     for v in (0, 5, 20, 24):
-        assert torch.equal(out[..., v, :], x[..., v, :] - x[..., parents[v], :])
+        assert torch.equal(out[..., v, :],
+                           x[..., v, :] - x[..., parents[v], :])
     assert out[..., 20, :].abs().sum() == 0  # spine_shoulder is its own parent
 
 
@@ -32,7 +34,8 @@ def test_motion_is_the_forward_difference():
     data = batch()
     out = SkeletonDataPreprocessor(modality='motion')(data)['inputs']
     x = torch.stack(data['inputs']).float()
-    assert torch.equal(out[..., :-1, :, :], x[..., 1:, :, :] - x[..., :-1, :, :])
+    assert torch.equal(out[..., :-1, :, :],
+                       x[..., 1:, :, :] - x[..., :-1, :, :])
     assert out[..., -1, :, :].abs().sum() == 0
 
 
@@ -41,6 +44,8 @@ def test_errors():
         SkeletonDataPreprocessor(modality='depth')
     with pytest.raises(KeyError, match='unknown skeleton layout'):
         SkeletonDataPreprocessor(layout='nope')
-    bad = dict(inputs=[torch.zeros(1, 2, 8, 25, 3), torch.zeros(1, 2, 9, 25, 3)])
+    bad = dict(
+        inputs=[torch.zeros(1, 2, 8, 25, 3),
+                torch.zeros(1, 2, 9, 25, 3)])
     with pytest.raises(ValueError, match='different shapes'):
         SkeletonDataPreprocessor()(bad)

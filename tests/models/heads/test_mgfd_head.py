@@ -26,25 +26,25 @@ def test_weighted_total_matches_the_formula():
     assert torch.allclose(out['loss_sim'], sim)
     vac = sum(w[g] * sum(variance_covariance(v[g]) for v in e) for g in w)
     assert torch.allclose(out['loss_vac'], vac)
-    assert torch.allclose(out['sim_t'], 5 * multi_view_similarity(
-        [v['t'] for v in e]))
+    assert torch.allclose(out['sim_t'],
+                          5 * multi_view_similarity([v['t'] for v in e]))
     xc = cross_correlation(e[0]['i'], e[1]['i'])
     assert out['xcorr_i'] > 1e-3 * xc  # six pairs, all positive
 
 
 def test_logged_keys_and_only_loss_terms_sum_to_the_total():
     out = MGFDHead().loss(embeds())
-    assert {k for k in out if k.startswith('loss_')} == {
-        'loss_sim', 'loss_vac', 'loss_xcorr'
-    }
+    assert {k
+            for k in out if k.startswith('loss_')
+            } == {'loss_sim', 'loss_vac', 'loss_xcorr'}
     for term in ('sim', 'vac', 'xcorr'):
         for g in 'its':
             assert not out[f'{term}_{g}'].requires_grad
 
 
 def test_zero_weight_term_is_skipped():
-    head = MGFDHead(loss_xcorr=dict(type='ViewCrossCorrelationLoss',
-                                    loss_weight=0.0))
+    head = MGFDHead(
+        loss_xcorr=dict(type='ViewCrossCorrelationLoss', loss_weight=0.0))
     out = head.loss(embeds())
     assert 'loss_xcorr' not in out and 'xcorr_i' not in out
 

@@ -9,7 +9,9 @@ def test_shared_attention_is_one_module():
     layer = DSTLayer(embed_dims=32, seq_len=16)
     assert layer.ca.attn is layer.dsa.attn is layer.attn
     names = [k for k in layer.state_dict() if 'in_proj_weight' in k]
-    assert sorted(names) == ['ca.attn.in_proj_weight', 'dsa.attn.in_proj_weight']
+    assert sorted(names) == [
+        'ca.attn.in_proj_weight', 'dsa.attn.in_proj_weight'
+    ]
     # counted once as a parameter
     n_attn = sum(p.numel() for p in layer.attn.parameters())
     n_ca = sum(p.numel() for p in layer.ca.parameters())
@@ -73,8 +75,8 @@ def test_conv_attention_matches_its_definition():
 
 def test_even_kernel_is_rejected():
     with pytest.raises(ValueError, match='odd kernel_size'):
-        ConvAttention(16, attn=torch.nn.MultiheadAttention(16, 1),
-                      kernel_size=2)
+        ConvAttention(
+            16, attn=torch.nn.MultiheadAttention(16, 1), kernel_size=2)
 
 
 def test_sinusoidal_rows_do_not_depend_on_length():

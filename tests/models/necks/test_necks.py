@@ -24,8 +24,10 @@ def test_projector_dims_follow_the_spec():
     assert isinstance(proj.t_proj[6], torch.nn.Linear)
     # SPEC §4.7 at D = 1024: 10,500,096 / 10,500,096 / 16,793,600
     big = MGFDProjector(in_channels=1024)
-    sizes = [sum(p.numel() for p in m.parameters())
-             for m in (big.t_proj, big.s_proj, big.i_proj)]
+    sizes = [
+        sum(p.numel() for p in m.parameters())
+        for m in (big.t_proj, big.s_proj, big.i_proj)
+    ]
     assert sizes == [10_500_096, 10_500_096, 16_793_600]
 
 

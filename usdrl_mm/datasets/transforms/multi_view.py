@@ -35,7 +35,8 @@ class SkeletonMultiView(BaseTransform):
         num_views (int): Views per sample (4 in USDRL).
     """
 
-    def __init__(self, transforms: List[Union[dict, callable]],
+    def __init__(self,
+                 transforms: List[Union[dict, callable]],
                  num_views: int = 4) -> None:
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}')

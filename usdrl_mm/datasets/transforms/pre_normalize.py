@@ -78,8 +78,8 @@ class PreNormalize3DPerFrame(BaseTransform):
             end = int(np.argmin(filled))  # first empty frame
             if not filled[end:].any():
                 reps = int(np.ceil((len(person) - end) / end))
-                person[end:] = np.concatenate([person[:end]] * reps)[
-                    :len(person) - end]
+                person[end:] = np.concatenate([person[:end]] *
+                                              reps)[:len(person) - end]
         return person
 
     def transform(self, results: Dict) -> Dict:

@@ -93,8 +93,9 @@ class RandomJointLinearMap(BaseTransform):
         c = results['keypoint'].shape[-1]
         joints = _pick_joints(results, self.num_joints)
         matrix = np.random.uniform(-self.magnitude, self.magnitude, (c, c))
-        results['keypoint'] = linear_map_joints(
-            results['keypoint'], matrix.astype(np.float32), joints)
+        results['keypoint'] = linear_map_joints(results['keypoint'],
+                                                matrix.astype(np.float32),
+                                                joints)
         return results
 
     def __repr__(self) -> str:

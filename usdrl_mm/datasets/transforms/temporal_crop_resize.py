@@ -86,11 +86,14 @@ class TemporalCropResize(BaseTransform):
                                         np.random.rand())
         else:
             start, length = center_window(n, self.ratio)
-        results['keypoint'] = crop_resize(results['keypoint'], start, length,
-                                          self.clip_len, axis=1)
+        results['keypoint'] = crop_resize(
+            results['keypoint'], start, length, self.clip_len, axis=1)
         if 'keypoint_score' in results:
             results['keypoint_score'] = crop_resize(
-                results['keypoint_score'], start, length, self.clip_len,
+                results['keypoint_score'],
+                start,
+                length,
+                self.clip_len,
                 axis=1)
         results['total_frames'] = self.clip_len
         results['crop_window'] = (start, length)

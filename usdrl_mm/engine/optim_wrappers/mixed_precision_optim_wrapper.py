@@ -41,7 +41,9 @@ class MixedPrecisionOptimWrapper(AmpOptimWrapper):
         self.on_cpu = not accelerator_available()
         if not self.on_cpu:
             super().__init__(
-                loss_scale=loss_scale, dtype=dtype, use_fsdp=use_fsdp,
+                loss_scale=loss_scale,
+                dtype=dtype,
+                use_fsdp=use_fsdp,
                 **kwargs)
             return
         OptimWrapper.__init__(self, **kwargs)  # skip the GPU assertion

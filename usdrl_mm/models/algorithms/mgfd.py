@@ -31,8 +31,8 @@ class MGFD(BaseModel):
     def __init__(self,
                  backbone: dict,
                  neck: dict = dict(type='USDRLPoolNeck'),
-                 projector: dict = dict(type='MGFDProjector',
-                                        in_channels=1024),
+                 projector: dict = dict(
+                     type='MGFDProjector', in_channels=1024),
                  head: dict = dict(type='MGFDHead'),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -70,10 +70,7 @@ class MGFD(BaseModel):
         ]
         return self.head.loss(embeds)
 
-    def forward(self,
-                inputs: Tensor,
-                data_samples=None,
-                mode: str = 'tensor'):
+    def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor'):
         if mode == 'loss':
             return self.loss(inputs, data_samples)
         if mode == 'tensor':

@@ -7,8 +7,7 @@ from mmengine.model.weight_init import trunc_normal_
 from torch import Tensor, nn
 
 from ..layers import DSTLayer, SkeletonEmbedding, sinusoidal_positions
-from ..utils import (init_usdrl_weights, to_spatial_tokens,
-                     to_temporal_tokens)
+from ..utils import init_usdrl_weights, to_spatial_tokens, to_temporal_tokens
 
 
 @MODELS.register_module()
@@ -81,8 +80,7 @@ class DSTE(BaseModule):
             'temporal_pos',
             sinusoidal_positions(clip_len, hidden_dim)[None],
             persistent=False)
-        self.spatial_pos = nn.Parameter(torch.zeros(1, num_tokens,
-                                                    hidden_dim))
+        self.spatial_pos = nn.Parameter(torch.zeros(1, num_tokens, hidden_dim))
         layer_cfg = dict(
             embed_dims=hidden_dim,
             num_heads=num_heads,
@@ -92,8 +90,7 @@ class DSTE(BaseModule):
             mlp_ratio=mlp_ratio,
             drop_path=drop_path)
         self.temporal_layers = nn.ModuleList(
-            DSTLayer(seq_len=clip_len, **layer_cfg)
-            for _ in range(num_layers))
+            DSTLayer(seq_len=clip_len, **layer_cfg) for _ in range(num_layers))
         self.spatial_layers = nn.ModuleList(
             DSTLayer(seq_len=num_tokens, **layer_cfg)
             for _ in range(num_layers))

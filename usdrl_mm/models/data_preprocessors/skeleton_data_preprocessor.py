@@ -37,8 +37,9 @@ class SkeletonDataPreprocessor(BaseDataPreprocessor):
         self.modality = modality
         self.layout = get_layout(layout)
 
-    def stack(self, inputs: Union[torch.Tensor, Sequence[torch.Tensor]]
-              ) -> torch.Tensor:
+    def stack(
+            self, inputs: Union[torch.Tensor,
+                                Sequence[torch.Tensor]]) -> torch.Tensor:
         if isinstance(inputs, torch.Tensor):
             return inputs
         shapes = {tuple(x.shape) for x in inputs}

@@ -14,8 +14,8 @@ class DenseShiftAttention(nn.Module):
             \\quad (W_1, W_2 \\in \\mathbb{R}^{L\\times L}
             \\text{ act on the token axis}) \\\\
         H_j &= x_j \\quad \\text{for } j \\in \\{0, g, 2g, \\dots\\} \\\\
-        P(y) &= y' + \\mathrm{DP}(\\mathrm{MLP}(\\mathrm{LN}_2(y'))),
-            \\quad y' = y + \\mathrm{DP}(\\mathrm{Attn}(\\mathrm{LN}_1(y))) \\\\
+        P(y) &= y' + \\mathrm{DP}(\\mathrm{MLP}(\\mathrm{LN}_2(y'))), \\quad
+            y' = y + \\mathrm{DP}(\\mathrm{Attn}(\\mathrm{LN}_1(y))) \\\\
         \\mathrm{DSA}(x) &= (P(H) + P(x)) / 2
 
     Both branches use the same norms, MLP and (layer-shared) attention, so

@@ -32,7 +32,7 @@ def gather_with_grad(x: Tensor) -> Tensor:
     gradient averaging divides out again. Batch sizes must be equal across
     ranks. Outside a process group this is the identity.
     """
-    if not (dist.is_available() and dist.is_initialized()
-            ) or dist.get_world_size() == 1:
+    if not (dist.is_available()
+            and dist.is_initialized()) or dist.get_world_size() == 1:
         return x
     return torch.cat(_GatherWithGrad.apply(x), dim=0)

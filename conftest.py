@@ -1,15 +1,17 @@
+"""Shared pytest fixtures for tests/ and projects/*/tests."""
 import os
 import os.path as osp
 import sys
 
 import pytest
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-if REPO_ROOT not in sys.path:  # run from a fresh clone without installing
+REPO_ROOT = osp.dirname(osp.abspath(__file__))
+if REPO_ROOT not in sys.path:  # usdrl_mm and projects.* from a fresh clone
     sys.path.insert(0, REPO_ROOT)
 
-import usdrl_mm  # noqa: E402,F401  registers modules, checkpoint allow-list
 from mmengine.registry import init_default_scope  # noqa: E402
+
+import usdrl_mm  # noqa: E402,F401  registers modules, checkpoint allow-list
 
 
 @pytest.fixture(autouse=True)
@@ -31,14 +33,18 @@ def synthetic_data(tmp_path_factory) -> dict:
     from usdrl_mm.datasets.synthetic import write_synthetic_dataset
     out = tmp_path_factory.mktemp('synthetic')
     return write_synthetic_dataset(
-        str(out), seed=0, num_classes=4, num_subjects=6, num_reps=1,
+        str(out),
+        seed=0,
+        num_classes=4,
+        num_subjects=6,
+        num_reps=1,
         num_sequences=4)
 
 
+@pytest.fixture(scope='session')
 def tool_env() -> dict:
-    """Environment for subprocess calls of tools/*.py: the repo on the path,
-    one thread per process (2-core CI machine)."""
+    """Environment for subprocess calls of tools/*.py: the repo on the
+    path."""
     env = dict(os.environ)
     env['PYTHONPATH'] = REPO_ROOT + os.pathsep + env.get('PYTHONPATH', '')
-    env.setdefault('OMP_NUM_THREADS', '1')
     return env

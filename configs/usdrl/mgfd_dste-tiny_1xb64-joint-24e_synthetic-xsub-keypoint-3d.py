@@ -4,7 +4,7 @@
 # width, the batch and the schedule are smaller.
 _base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
 
-hidden_dim = 128
+hidden_dim = 64
 model = dict(
     backbone=dict(hidden_dim=hidden_dim),
     projector=dict(type='MGFDProjector', in_channels=hidden_dim))
@@ -16,12 +16,11 @@ train_dataloader = dict(
     dataset=dict(
         ann_file='data/synthetic/synthetic_3d.pkl', split='xsub_train'))
 
-optim_wrapper = dict(type='OptimWrapper')  # fp32: bf16 is slow on small CPUs
+optim_wrapper = dict(type='OptimWrapper')  # fp32; --amp gives bf16 autocast
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=True, milestones=[50], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, milestones=[20], gamma=0.1)
 ]
-train_cfg = dict(max_epochs=60)
+train_cfg = dict(max_epochs=24)
 default_hooks = dict(
-    logger=dict(interval=5),
-    checkpoint=dict(interval=20, max_keep_ckpts=2))
+    logger=dict(interval=5), checkpoint=dict(interval=8, max_keep_ckpts=2))
 auto_scale_lr = dict(enable=False, base_batch_size=64)

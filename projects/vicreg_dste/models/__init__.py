@@ -1,0 +1,3 @@
+from .instance_vicreg_head import InstanceVICRegHead
+
+__all__ = ['InstanceVICRegHead']

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command of the README and of CI: set up the environment, then run
+# the default suite (everything not marked slow). Extra arguments go to
+# pytest, e.g. `bash tools/run_tests.sh -m slow` for the long tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup_env.sh
+VENV=${VENV:-.venv}
+
+args=("$@")
+if [ ${#args[@]} -eq 0 ]; then args=(-m "not slow"); fi
+set +e
+"$VENV/bin/python" -m pytest "${args[@]}"
+status=$?
+set -e
+if [ $status -eq 5 ]; then
+    echo "[tests] pytest collected no tests: failing on purpose" >&2
+fi
+exit $status

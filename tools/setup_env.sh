@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Create (or reuse) a virtual environment with the pinned stack and install
+# usdrl_mm into it in editable mode. Idempotent.
+#
+#   VENV=.venv        where the environment lives
+#   PYTHON=python3    interpreter that creates it (3.8+; tested with 3.11)
+#   TORCH=torch==2.13.0   the torch requirement; on a GPU machine pick the
+#                         build you need (its index URL via PIP_INDEX_URL)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+TORCH=${TORCH:-torch==2.13.0}
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "[setup] creating $VENV"
+    "$PYTHON" -m venv "$VENV"
+fi
+PIP="$VENV/bin/python -m pip"
+
+# torch first: mmaction2 only asks for torch>=1.3, which would otherwise
+# pull the newest (CUDA) build
+echo "[setup] installing $TORCH"
+$PIP install -q "setuptools<82" wheel "$TORCH"
+echo "[setup] installing the OpenMMLab stack and test requirements"
+$PIP install -q -r requirements/runtime.txt -r requirements/tests.txt
+$PIP install -q --no-deps --no-build-isolation -e .
+"$VENV/bin/python" -c "import torch, mmengine, mmaction, mmcv, usdrl_mm; \
+print('[setup] torch', torch.__version__, '| mmengine', mmengine.__version__, \
+'| mmaction2', mmaction.__version__, '| mmcv', mmcv.__version__, \
+'| usdrl_mm', usdrl_mm.__version__)" 2>&1 | grep '^\[setup\]'
