@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup_env.sh
 VENV=${VENV:-.venv}
-PY="$VENV/bin/python"
+# shellcheck disable=SC1091
+. "$VENV/bin/activate"
+PY=python
 CONFIG=configs/usdrl/mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py
 WORK_DIR=${WORK_DIR:-work_dirs/demo_pretrain}
 

@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup_env.sh
 VENV=${VENV:-.venv}
+# shellcheck disable=SC1091
+. "$VENV/bin/activate"  # tests call python, torchrun and the tools
 
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then args=(-m "not slow"); fi
 set +e
-"$VENV/bin/python" -m pytest "${args[@]}"
+python -m pytest "${args[@]}"
 status=$?
 set -e
 if [ $status -eq 5 ]; then

@@ -110,8 +110,7 @@ def free_port() -> int:
 
 def test_two_process_gloo_run_through_dist_train(synthetic_data, tmp_path,
                                                  tool_env):
-    env = dict(tool_env)
-    env['PORT'] = str(free_port())
+    env = dict(tool_env, PORT=str(free_port()), PYTHON=sys.executable)
     proc = subprocess.run([
         'bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir',
         str(tmp_path), *tiny_options(synthetic_data['trimmed'], 1)
@@ -152,3 +151,17 @@ def test_bad_annotations_stop_before_training(synthetic_data, tmp_path,
     assert victim['frame_dir'] in out and 'NaN/inf' in out
     assert 'Epoch(train)' not in out
     assert not glob.glob(str(tmp_path / 'w' / '*.pth'))
+
+
+def test_load_from_initialises_a_new_run(trained, synthetic_data, tool_env,
+                                         tmp_path):
+    work_dir, _ = trained
+    ckpt = osp.join(work_dir, 'epoch_2.pth')
+    proc, out = run([
+        sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+        str(tmp_path), *tiny_options(synthetic_data['trimmed'], 1),
+        f'load_from={ckpt}'
+    ], tool_env)
+    assert proc.returncode == 0, out[-3000:]
+    assert f'Load checkpoint from {ckpt}' in out
+    assert 'resumed epoch' not in out  # weights only, a fresh schedule
