@@ -1,29 +1,23 @@
 """Every name usdrl_mm registers builds from a minimal config."""
 import pytest
-from mmaction.registry import DATASETS, MODELS, OPTIM_WRAPPERS, TRANSFORMS
+from mmaction.registry import (DATASETS, METRICS, MODELS, OPTIM_WRAPPERS,
+                               TRANSFORMS)
 
+# yapf: disable
 MINIMAL = {
     MODELS: {
-        'DSTE':
-        dict(hidden_dim=16, clip_len=8),
-        'USDRLPoolNeck':
-        dict(),
-        'MGFDProjector':
-        dict(in_channels=8),
-        'MGFDHead':
-        dict(),
-        'MultiViewSimilarityLoss':
-        dict(),
-        'VarianceCovarianceLoss':
-        dict(),
-        'ViewCrossCorrelationLoss':
-        dict(),
-        'SkeletonDataPreprocessor':
-        dict(),
-        'MGFD':
-        dict(
-            backbone=dict(type='DSTE', hidden_dim=16, clip_len=8),
-            projector=dict(type='MGFDProjector', in_channels=16)),
+        'DSTE': dict(hidden_dim=16, clip_len=8),
+        'USDRLPoolNeck': dict(),
+        'MGFDProjector': dict(in_channels=8),
+        'MGFDHead': dict(),
+        'MultiViewSimilarityLoss': dict(),
+        'VarianceCovarianceLoss': dict(),
+        'ViewCrossCorrelationLoss': dict(),
+        'SkeletonDataPreprocessor': dict(),
+        'MGFD': dict(backbone=dict(type='DSTE', hidden_dim=16, clip_len=8),
+                     projector=dict(type='MGFDProjector', in_channels=16)),
+        'USDRLClsHead': dict(num_classes=3, in_channels=8),
+        'USDRLFeatureHead': dict(),
     },
     TRANSFORMS: {
         'TemporalCropResize': dict(),
@@ -33,10 +27,16 @@ MINIMAL = {
         'SkeletonMultiView': dict(transforms=[]),
         'PreNormalize3DPerFrame': dict(),
     },
+    METRICS: {
+        'KNNMetric': dict(),
+    },
     OPTIM_WRAPPERS: {},  # needs an optimizer; covered in tests/engine
-    DATASETS: {},  # needs a file; covered in tests/datasets
+    DATASETS: {},  # needs files; covered in tests/datasets
 }
-BUILT_ELSEWHERE = {'MixedPrecisionOptimWrapper', 'CheckedPoseDataset'}
+# yapf: enable
+BUILT_ELSEWHERE = {
+    'MixedPrecisionOptimWrapper', 'CheckedPoseDataset', 'GalleryQueryDataset'
+}
 
 
 def ours(registry):

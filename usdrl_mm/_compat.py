@@ -14,6 +14,14 @@ package; nothing here prints.
 2. The mmaction2 1.2.0 wheel lacks ``mmaction.models.localizers.drn``
    (mmaction2#2714); a stub module lets ``mmaction.models`` import. The
    pinned 1.1.0 does not need it.
+3. ``_base_ = 'mmaction::skeleton/...'`` first looks the path up in
+   MMAction2's model index, and mmengine 0.10.7 assumes every entry's
+   ``Config`` is a string. One entry of mmaction2 1.1.0 (BSN) is a list, so
+   the lookup raises ``AttributeError`` for *every* ``mmaction::`` path. The
+   error is turned into the "not in the index" case, after which mmengine
+   reads the file from ``mmaction/.mim/configs`` as intended. Only
+   ``tools/*.py`` and code that imports ``usdrl_mm`` before parsing a
+   config get this fix.
 """
 import importlib.util
 import os
@@ -98,6 +106,25 @@ def stub_missing_drn() -> None:
     sys.modules.setdefault(module.__name__, module)
 
 
+def tolerate_list_configs_in_model_index() -> None:
+    """Make mmengine's model-index lookup skip malformed entries (item 3)."""
+    from mmengine.config import utils
+    lookup = utils._get_cfg_metainfo
+    if getattr(lookup, 'usdrl_mm_wrapped', False):
+        return
+
+    def get_cfg_metainfo(package_path: str, cfg_path: str) -> dict:
+        try:
+            return lookup(package_path, cfg_path)
+        except AttributeError as err:  # a non-string `Config` entry
+            raise ValueError(f'{cfg_path} not found in the model index of '
+                             f'{package_path}: {err}') from err
+
+    get_cfg_metainfo.usdrl_mm_wrapped = True
+    utils._get_cfg_metainfo = get_cfg_metainfo
+
+
 def apply() -> None:
     stub_missing_drn()
     allow_mmengine_checkpoints()
+    tolerate_list_configs_in_model_index()

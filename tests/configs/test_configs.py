@@ -1,5 +1,6 @@
 import glob
 import os.path as osp
+import re
 
 import pytest
 from mmaction.registry import MODELS, TRANSFORMS
@@ -9,31 +10,57 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
     glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True))
 TOP_LEVEL = [c for c in CONFIGS if '_base_' not in c]
+PROJECT_CONFIGS = sorted(
+    glob.glob(osp.join(REPO, 'projects', '*', 'configs', '*.py')))
+_built_models = {}
 
 
-def build_pipeline(pipeline):
-    return [TRANSFORMS.build(t) for t in pipeline]
+def datasets_of(cfg):
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(key)
+        if not loader:
+            continue
+        stack = [loader.dataset]
+        while stack:  # unwrap RepeatDataset / GalleryQueryDataset
+            ds = stack.pop()
+            if 'pipeline' in ds:
+                yield ds
+            stack += [
+                ds[k] for k in ('dataset', 'gallery', 'query') if k in ds
+            ]
 
 
-@pytest.mark.parametrize('path', TOP_LEVEL, ids=osp.basename)
+@pytest.mark.parametrize('path', TOP_LEVEL + PROJECT_CONFIGS, ids=osp.basename)
 def test_config_loads_and_builds(path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mmaction'
     assert 'usdrl_mm' in cfg.custom_imports.imports
-    build_pipeline(cfg.train_dataloader.dataset.pipeline)
-    model = MODELS.build(cfg.model)  # no init: sizes and wiring only
-    assert model.backbone.clip_len == 64
+    found = list(datasets_of(cfg))
+    assert found
+    for ds in found:
+        assert ds.type in ('CheckedPoseDataset', 'PoseDataset')
+        [TRANSFORMS.build(t) for t in ds.pipeline]
+    key = cfg.model.pretty_text if hasattr(cfg.model, 'pretty_text') \
+        else str(cfg.model)
+    if key not in _built_models:  # sizes and wiring; no init
+        _built_models[key] = type(MODELS.build(cfg.model)).__name__
+    assert _built_models[key] in ('MGFD', 'RecognizerGCN', 'Recognizer3D')
 
 
 def test_config_names_follow_the_grammar():
-    # {algo}_{backbone}[-variant]_{gpus}xb{batch}-{modality}-{epochs}e_
-    # {dataset}-{split}-keypoint-3d.py
-    import re
-    pattern = re.compile(r'^[a-z]+_[a-z]+(-[a-z]+)?_\d+xb\d+-(joint|bone|'
-                         r'motion)-\d+e_[a-z0-9]+-[a-z]+-keypoint-[23]d\.py$')
+    # {algorithm}_{backbone}[-variant]_{gpus}xb{batch}-{modality}-{epochs}e_
+    # {dataset}-{split}-keypoint-3d.py and the benchmark / baseline forms
+    pretrain = re.compile(r'^mgfd_dste(-tiny)?_\d+xb\d+-(joint|bone|motion)-'
+                          r'\d+e_[a-z0-9]+-[a-z]+-keypoint-[23]d\.py$')
+    bench = re.compile(r'^dste(-tiny)?-(linear|knn|finetune|semi\d+pct)_'
+                       r'\d+xb\d+-(joint|bone|motion)(-\d+e)?_[a-z0-9]+-'
+                       r'[a-z]+-keypoint-3d\.py$|^dste-transfer-')
     for path in TOP_LEVEL:
-        if '/usdrl/' in path:
-            assert pattern.match(osp.basename(path)), path
+        name = osp.basename(path)
+        if '/usdrl/benchmarks/' in path:
+            assert bench.match(name), name
+        elif '/usdrl/' in path:
+            assert pretrain.match(name), name
 
 
 @pytest.mark.parametrize('modality', ['joint', 'bone', 'motion'])
@@ -73,3 +100,37 @@ def test_paper_recipe_values():
     assert pku.train_cfg.max_epochs == 1201
     assert pku.param_scheduler[0].milestones == [801]
     assert pku.train_dataloader.batch_size * 2 == 512
+
+
+def bench(name):
+    return Config.fromfile(osp.join(REPO, 'configs/usdrl/benchmarks', name))
+
+
+@pytest.mark.parametrize('dataset,lr,classes', [('ntu60-xsub', 0.006, 60),
+                                                ('ntu60-xview', 0.03, 60),
+                                                ('ntu120-xsub', 0.006, 120),
+                                                ('ntu120-xset', 0.006, 120),
+                                                ('pku2-xsub', 0.01, 51)])
+@pytest.mark.parametrize('modality', ['joint', 'bone', 'motion'])
+def test_linear_protocol_values(dataset, lr, classes, modality):
+    cfg = bench(f'dste-linear_1xb512-{modality}-160e_{dataset}-keypoint-3d.py')
+    assert cfg.model.backbone.frozen is True
+    assert cfg.model.backbone.init_cfg.prefix == 'backbone.'
+    assert f'-{modality}-' in cfg.model.backbone.init_cfg.checkpoint
+    assert cfg.model.data_preprocessor.modality == modality
+    assert cfg.optim_wrapper.optimizer == dict(
+        type='SGD', lr=lr, momentum=0.9, weight_decay=0.)
+    assert cfg.param_scheduler[0].milestones == [120, 140]
+    assert cfg.train_cfg.max_epochs == 160
+    assert cfg.train_dataloader.batch_size == 512
+    assert cfg.model.cls_head.num_classes == classes
+    split = dataset.split('-')[1]
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[key].dataset.num_classes == classes
+        assert cfg[key].dataset.split.startswith(split)
+    crops = [
+        t for t in cfg.train_dataloader.dataset.pipeline
+        if t.type == 'TemporalCropResize'
+    ]
+    assert crops[0].mode == 'center'
+    assert crops[0].ratio == (0.5 if dataset == 'pku2-xsub' else 1.0)

@@ -5,6 +5,7 @@ from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 
 from .annotation_checks import AnnotationError, check_annotations
+from .label_subset import read_subset
 
 
 @DATASETS.register_module()
@@ -25,6 +26,9 @@ class CheckedPoseDataset(PoseDataset):
             ``[0, num_classes)``.
         require_label (bool): Whether every sample needs a ``label``; set
             False for unlabelled pretraining data. Defaults to True.
+        subset_file (str, optional): JSON list of sample names (written by
+            ``tools/data/make_label_subset.py``); only these samples of the
+            split are used, e.g. 1 % of the labels for semi-supervised runs.
     """
 
     def __init__(self,
@@ -33,8 +37,10 @@ class CheckedPoseDataset(PoseDataset):
                  split: Optional[str] = None,
                  num_classes: Optional[int] = None,
                  require_label: bool = True,
+                 subset_file: Optional[str] = None,
                  **kwargs) -> None:
         self.require_label = require_label
+        self.subset_file = subset_file
         super().__init__(
             ann_file,
             pipeline=pipeline,
@@ -84,8 +90,25 @@ class CheckedPoseDataset(PoseDataset):
                     source,
                     [f'split {self.split!r} selects no annotated sample'])
 
+        if self.subset_file is not None:
+            annotations = self._take_subset(annotations, source)
+
         problems = check_annotations(annotations, self.num_classes,
                                      self.require_label)
         if problems:
             raise AnnotationError(source, problems)
         return annotations
+
+    def _take_subset(self, annotations: List[Dict], source: str) -> List[Dict]:
+        names = read_subset(self.subset_file)['names']
+        by_name = {
+            a.get('filename', a.get('frame_dir')): a
+            for a in annotations
+        }
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise AnnotationError(source, [
+                f'{len(missing)} name(s) of {self.subset_file} are not in '
+                f'the split, e.g. {missing[:3]}'
+            ])
+        return [by_name[n] for n in names]

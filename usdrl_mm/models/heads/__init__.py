@@ -1,3 +1,4 @@
 from .mgfd_head import MGFDHead
+from .usdrl_cls_head import USDRLClsHead, USDRLFeatureHead
 
-__all__ = ['MGFDHead']
+__all__ = ['MGFDHead', 'USDRLClsHead', 'USDRLFeatureHead']

@@ -1,0 +1,9 @@
+# MMAction2's own PoseC3D (SlowOnly-R50 on keypoint heatmaps) recipe,
+# unchanged, on the HRNet 2D annotation file, loaded by CheckedPoseDataset.
+_base_ = 'mmaction::skeleton/posec3d/slowonly_r50_8xb16-u48-240e_ntu60-xsub-keypoint.py'  # noqa: E501
+custom_imports = dict(imports=['usdrl_mm'], allow_failed_imports=False)
+
+train_dataloader = dict(
+    dataset=dict(dataset=dict(type='CheckedPoseDataset', num_classes=60)))
+val_dataloader = dict(dataset=dict(type='CheckedPoseDataset', num_classes=60))
+test_dataloader = dict(dataset=dict(type='CheckedPoseDataset', num_classes=60))

@@ -1,0 +1,10 @@
+# MMAction2's own ST-GCN recipe, unchanged, on the same annotation file as the
+# USDRL configs; the dataset is CheckedPoseDataset so bad annotations fail as
+# they do for USDRL. Same tools/train.py, tools/test.py and AccMetric.
+_base_ = 'mmaction::skeleton/stgcn/stgcn_8xb16-joint-u100-80e_ntu60-xsub-keypoint-3d.py'  # noqa: E501
+custom_imports = dict(imports=['usdrl_mm'], allow_failed_imports=False)
+
+train_dataloader = dict(
+    dataset=dict(dataset=dict(type='CheckedPoseDataset', num_classes=60)))
+val_dataloader = dict(dataset=dict(type='CheckedPoseDataset', num_classes=60))
+test_dataloader = dict(dataset=dict(type='CheckedPoseDataset', num_classes=60))

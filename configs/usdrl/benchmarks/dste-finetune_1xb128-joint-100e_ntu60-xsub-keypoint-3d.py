@@ -1,0 +1,18 @@
+# Full fine-tuning: the whole pretrained DSTE trains with the classifier.
+# The schedule is usdrl_mm's choice (no published protocol, SPEC §10.4).
+_base_ = [
+    '../../_base_/models/dste_recognizer.py',
+    '../../_base_/datasets/ntu60_xsub_recognition.py',
+    '../../_base_/schedules/adamw_finetune_100e.py',
+    '../../_base_/default_runtime.py'
+]
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            checkpoint=(
+                'work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d/'
+                'epoch_451.pth'))))
+train_dataloader = dict(batch_size=128)
+val_dataloader = dict(batch_size=128)
+test_dataloader = val_dataloader
+default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=1))

@@ -1,0 +1,2 @@
+_base_ = ['./dste-knn_1xb128-joint_pku2-xsub-keypoint-3d.py']
+model = dict(data_preprocessor=dict(modality='bone'))

@@ -1,0 +1,19 @@
+# USDRL linear evaluation (SPEC §10.2): the pretrained DSTE is frozen and
+# kept in eval mode; only the linear classifier on its 2048-d clip feature
+# trains. Give the pretraining checkpoint on the command line:
+#   python tools/train.py CONFIG --cfg-options \
+#       model.backbone.init_cfg.checkpoint=work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d/epoch_451.pth
+_base_ = [
+    '../../_base_/models/dste_recognizer.py',
+    '../../_base_/datasets/ntu60_xsub_recognition.py',
+    '../../_base_/schedules/sgd_linear_160e.py',
+    '../../_base_/default_runtime.py'
+]
+model = dict(
+    backbone=dict(
+        frozen=True,
+        init_cfg=dict(
+            checkpoint=(
+                'work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d/'
+                'epoch_451.pth'))))
+default_hooks = dict(checkpoint=dict(interval=20, max_keep_ckpts=1))

@@ -1,0 +1,37 @@
+import pytest
+import torch
+from mmaction.structures import ActionDataSample
+
+from usdrl_mm.evaluation import KNNMetric
+
+
+def sample(feature, label, role):
+    s = ActionDataSample()
+    s.set_gt_labels(torch.tensor([label]))
+    s.set_field(torch.tensor(feature), 'clip_feature')
+    s.set_metainfo(dict(knn_role=role))
+    return s.to_dict()
+
+
+def test_metric_classifies_queries_against_the_gallery():
+    metric = KNNMetric(ks=(1, ))
+    metric.process(
+        None,
+        [
+            sample([1., 0.], 0, 'gallery'),
+            sample([0., 1.], 1, 'gallery'),
+            sample([0.9, 0.2], 0, 'query'),
+            sample([0.1, 0.8], 0, 'query'),  # wrong: nearest is label 1
+        ])
+    assert metric.compute_metrics(metric.results) == {'top1_k1': 0.5}
+
+
+def test_metric_explains_missing_inputs():
+    metric = KNNMetric()
+    s = sample([1., 0.], 0, 'gallery')
+    del s['knn_role']
+    with pytest.raises(KeyError, match='GalleryQueryDataset'):
+        metric.process(None, [s])
+    metric.process(None, [sample([1., 0.], 0, 'gallery')])
+    with pytest.raises(ValueError, match='no query samples'):
+        metric.compute_metrics(metric.results)

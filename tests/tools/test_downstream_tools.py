@@ -1,0 +1,124 @@
+"""A tiny pretraining, then linear probe, test, kNN and score fusion, all
+through tools/train.py and tools/test.py."""
+import glob
+import os.path as osp
+import re
+import subprocess
+import sys
+
+import pytest
+import torch
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+PRETRAIN = osp.join(
+    REPO, 'configs/usdrl/'
+    'mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py')
+LINEAR = osp.join(
+    REPO, 'configs/usdrl/benchmarks/'
+    'dste-tiny-linear_1xb64-joint-20e_synthetic-xsub-keypoint-3d.py')
+KNN = osp.join(
+    REPO, 'configs/usdrl/benchmarks/'
+    'dste-tiny-knn_1xb128-joint_synthetic-xsub-keypoint-3d.py')
+
+
+def run(args, env):
+    proc = subprocess.run([sys.executable, *args],
+                          cwd=REPO,
+                          env=env,
+                          capture_output=True,
+                          text=True,
+                          timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    return out
+
+
+def data_options(ann, classes, loaders=('train', 'val', 'test')):
+    opts = []
+    for loader in loaders:
+        opts += [
+            f'{loader}_dataloader.dataset.ann_file={ann}',
+            f'{loader}_dataloader.dataset.num_classes={classes}',
+            f'{loader}_dataloader.num_workers=0',
+            f'{loader}_dataloader.persistent_workers=False'
+        ]
+    return opts
+
+
+@pytest.fixture(scope='module')
+def pretrained(synthetic_data, tmp_path_factory, tool_env):
+    work = str(tmp_path_factory.mktemp('pretrain'))
+    run([
+        'tools/train.py', PRETRAIN, '--work-dir', work, '--cfg-options',
+        'model.backbone.hidden_dim=16', 'model.projector.in_channels=16',
+        'train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        f'train_dataloader.dataset.ann_file={synthetic_data["trimmed"]}',
+        'train_cfg.max_epochs=1'
+    ], tool_env)
+    return osp.join(work, 'epoch_1.pth')
+
+
+@pytest.fixture(scope='module')
+def probed(pretrained, synthetic_data, tmp_path_factory, tool_env):
+    work = str(tmp_path_factory.mktemp('linear'))
+    out = run([
+        'tools/train.py', LINEAR, '--work-dir', work, '--cfg-options',
+        'model.backbone.hidden_dim=16', 'model.cls_head.in_channels=32',
+        'model.cls_head.num_classes=4',
+        f'model.backbone.init_cfg.checkpoint={pretrained}',
+        'train_dataloader.batch_size=8', 'train_cfg.max_epochs=2',
+        'train_cfg.val_begin=1', 'train_cfg.val_interval=1',
+        *data_options(synthetic_data['trimmed'], 4)
+    ], tool_env)
+    return work, out
+
+
+def test_linear_probe_trains_only_the_classifier(pretrained, probed):
+    work, out = probed
+    assert f'load backbone. in model from: {pretrained}' in out
+    assert re.search(r'Epoch\(val\) \[2\].*acc/top1: [0-9.]+', out)
+    before = torch.load(pretrained, weights_only=True)['state_dict']
+    after = torch.load(
+        osp.join(work, 'epoch_2.pth'), weights_only=True)['state_dict']
+    backbone = [k for k in after if k.startswith('backbone.')]
+    assert backbone and all(torch.equal(after[k], before[k]) for k in backbone)
+    # the classifier did train (it starts from N(0, 0.01), zero bias)
+    assert after['cls_head.fc.bias'].abs().sum() > 0
+
+
+def test_test_tool_dumps_scores_that_fuse(probed, synthetic_data, tool_env,
+                                          tmp_path):
+    work, _ = probed
+    dump = str(tmp_path / 'joint.pkl')
+    out = run([
+        'tools/test.py', LINEAR,
+        osp.join(work, 'epoch_2.pth'), '--work-dir',
+        str(tmp_path), '--dump', dump, '--cfg-options',
+        'model.backbone.hidden_dim=16', 'model.cls_head.in_channels=32',
+        'model.cls_head.num_classes=4', 'model.backbone.init_cfg=None',
+        *data_options(synthetic_data['trimmed'], 4, ('test', ))
+    ], tool_env)
+    top1 = float(re.search(r'acc/top1: ([0-9.]+)', out).group(1))
+    fused = run([
+        'tools/analysis_tools/fuse_scores.py', '--preds', dump, dump,
+        '--coefficients', '1', '2'
+    ], tool_env)
+    assert f'top1 {top1:.4f}' in fused  # a model fused with itself
+
+
+def test_knn_through_the_test_tool(pretrained, synthetic_data, tool_env,
+                                   tmp_path):
+    ann = synthetic_data['trimmed']
+    out = run([
+        'tools/test.py', KNN, pretrained, '--work-dir',
+        str(tmp_path), '--cfg-options', 'model.backbone.hidden_dim=16',
+        f'test_dataloader.dataset.gallery.ann_file={ann}',
+        f'test_dataloader.dataset.query.ann_file={ann}',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False'
+    ], tool_env)
+    values = re.findall(r'knn/top1_k(\d+): ([0-9.]+)', out)
+    assert [k for k, _ in values] == ['1', '5', '20']
+    assert all(0 <= float(v) <= 1 for _, v in values)
+    assert not glob.glob(osp.join(str(tmp_path), '*.pth'))

@@ -1,0 +1,57 @@
+"""Save a freshly initialised model as a checkpoint.
+
+The random-init baseline of a pretraining config: the same encoder with the
+initialisation a training run would start from, stored where linear-probe
+and kNN configs expect a pretrained checkpoint.
+
+    python tools/misc/init_checkpoint.py CONFIG OUT.pth [--seed 0]
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+             os.getcwd()):
+    if path not in sys.path:
+        sys.path.insert(1, path)
+
+from mmaction.registry import MODELS  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+from mmengine.runner import save_checkpoint, set_random_seed  # noqa: E402
+
+import usdrl_mm  # noqa: E402,F401  registries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('out')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--force', action='store_true', help='overwrite an existing file')
+    args = parser.parse_args()
+    if osp.exists(args.out) and not args.force:
+        sys.exit(f'{args.out} exists; pass --force to overwrite it')
+
+    cfg = Config.fromfile(args.config)
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    set_random_seed(args.seed)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+    save_checkpoint(
+        dict(
+            state_dict=model.state_dict(),
+            meta=dict(
+                seed=args.seed,
+                config=osp.basename(args.config),
+                note='random initialisation, not trained')), args.out)
+    n = sum(p.numel() for p in model.parameters())
+    print(f'{args.out}: {type(model).__name__} with {n:,} parameters, '
+          f'initialised with seed {args.seed}')
+
+
+if __name__ == '__main__':
+    main()

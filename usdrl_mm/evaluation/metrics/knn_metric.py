@@ -1,0 +1,62 @@
+from typing import Dict, List, Optional, Sequence
+
+import torch
+from mmaction.registry import METRICS
+from mmengine.evaluator import BaseMetric
+
+from ..functional import knn_accuracy
+
+
+@METRICS.register_module()
+class KNNMetric(BaseMetric):
+    """Top-1 accuracy of a k-nearest-neighbour classifier on encoder
+    features (SPEC §10.3).
+
+    Expects data samples with ``clip_feature`` (from
+    :class:`USDRLFeatureHead`), ``gt_labels`` and a ``knn_role`` of
+    ``'gallery'`` or ``'query'`` (set by :class:`GalleryQueryDataset`): the
+    gallery (the training split) is the memory bank and the queries (the
+    test split) are classified. Reports ``knn/top1_k{k}`` for every ``k``.
+
+    Args:
+        ks (sequence[int]): Neighbour counts; 1 in USDRL, 5 and 20 are
+            common alternatives.
+        chunk_size (int): Queries per similarity block, bounding memory.
+        collect_device, prefix: as mmengine's ``BaseMetric``.
+    """
+    default_prefix = 'knn'
+
+    def __init__(self,
+                 ks: Sequence[int] = (1, ),
+                 chunk_size: int = 1024,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.ks = tuple(ks)
+        self.chunk_size = chunk_size
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            if 'clip_feature' not in sample or 'knn_role' not in sample:
+                raise KeyError(
+                    'KNNMetric needs clip_feature and knn_role in the data '
+                    'samples: use cls_head=dict(type="USDRLFeatureHead") and '
+                    'a GalleryQueryDataset test set')
+            self.results.append(
+                dict(
+                    feature=sample['clip_feature'].float().cpu(),
+                    label=int(sample['gt_labels']['item']),
+                    role=sample['knn_role']))
+
+    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+        parts = {}
+        for role in ('gallery', 'query'):
+            items = [r for r in results if r['role'] == role]
+            if not items:
+                raise ValueError(f'KNNMetric got no {role} samples')
+            parts[role] = (torch.stack([r['feature'] for r in items]),
+                           torch.tensor([r['label'] for r in items]))
+        acc = knn_accuracy(parts['query'][0], parts['query'][1],
+                           parts['gallery'][0], parts['gallery'][1], self.ks,
+                           self.chunk_size)
+        return {f'top1_k{k}': value for k, value in acc.items()}
