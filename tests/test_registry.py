@@ -18,6 +18,7 @@ MINIMAL = {
                      projector=dict(type='MGFDProjector', in_channels=16)),
         'USDRLClsHead': dict(num_classes=3, in_channels=8),
         'USDRLFeatureHead': dict(),
+        'DenseFrameHead': dict(num_classes=3, in_channels=8),
     },
     TRANSFORMS: {
         'TemporalCropResize': dict(),
@@ -26,16 +27,21 @@ MINIMAL = {
         'RandomSkeletonShear': dict(),
         'SkeletonMultiView': dict(transforms=[]),
         'PreNormalize3DPerFrame': dict(),
+        'PackDenseSkeletonInputs': dict(),
+        'ObservePrefix': dict(ratio=0.5),
     },
     METRICS: {
         'KNNMetric': dict(),
+        'PKUDetectionMetric': dict(num_classes=3),
+        'SegmentationMetric': dict(),
     },
     OPTIM_WRAPPERS: {},  # needs an optimizer; covered in tests/engine
     DATASETS: {},  # needs files; covered in tests/datasets
 }
 # yapf: enable
 BUILT_ELSEWHERE = {
-    'MixedPrecisionOptimWrapper', 'CheckedPoseDataset', 'GalleryQueryDataset'
+    'MixedPrecisionOptimWrapper', 'CheckedPoseDataset', 'GalleryQueryDataset',
+    'UntrimmedPoseDataset'
 }
 
 

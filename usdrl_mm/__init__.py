@@ -10,11 +10,12 @@ from . import _compat
 _compat.apply()  # before anything imports mmaction.models or loads weights
 
 # yapf: disable
-from . import datasets, engine, evaluation, models, structures, utils  # noqa: E402,E501
+from . import (datasets, engine, evaluation, models, structures,  # noqa: E402
+               utils, visualization)
 from .version import __version__  # noqa: E402
 # yapf: enable
 
 __all__ = [
     '__version__', 'datasets', 'engine', 'evaluation', 'models', 'structures',
-    'utils'
+    'utils', 'visualization'
 ]

@@ -38,7 +38,8 @@ def test_config_loads_and_builds(path):
     found = list(datasets_of(cfg))
     assert found
     for ds in found:
-        assert ds.type in ('CheckedPoseDataset', 'PoseDataset')
+        assert ds.type in ('CheckedPoseDataset', 'PoseDataset',
+                           'UntrimmedPoseDataset')
         [TRANSFORMS.build(t) for t in ds.pipeline]
     key = cfg.model.pretty_text if hasattr(cfg.model, 'pretty_text') \
         else str(cfg.model)
@@ -52,12 +53,13 @@ def test_config_names_follow_the_grammar():
     # {dataset}-{split}-keypoint-3d.py and the benchmark / baseline forms
     pretrain = re.compile(r'^mgfd_dste(-tiny)?_\d+xb\d+-(joint|bone|motion)-'
                           r'\d+e_[a-z0-9]+-[a-z]+-keypoint-[23]d\.py$')
-    bench = re.compile(r'^dste(-tiny)?-(linear|knn|finetune|semi\d+pct)_'
+    bench = re.compile(r'^dste(-tiny)?-(early-linear|linear|knn|finetune|'
+                       r'semi\d+pct|detection|detection-linear|segmentation)_'
                        r'\d+xb\d+-(joint|bone|motion)(-\d+e)?_[a-z0-9]+-'
                        r'[a-z]+-keypoint-3d\.py$|^dste-transfer-')
     for path in TOP_LEVEL:
         name = osp.basename(path)
-        if '/usdrl/benchmarks/' in path:
+        if '/usdrl/benchmarks/' in path or '/usdrl/dense/' in path:
             assert bench.match(name), name
         elif '/usdrl/' in path:
             assert pretrain.match(name), name

@@ -1,6 +1,7 @@
 """A tiny pretraining, then linear probe, test, kNN and score fusion, all
 through tools/train.py and tools/test.py."""
 import glob
+import json
 import os.path as osp
 import re
 import subprocess
@@ -122,3 +123,36 @@ def test_knn_through_the_test_tool(pretrained, synthetic_data, tool_env,
     assert [k for k, _ in values] == ['1', '5', '20']
     assert all(0 <= float(v) <= 1 for _, v in values)
     assert not glob.glob(osp.join(str(tmp_path), '*.pth'))
+
+
+def test_eval_encoders_compares_checkpoints(pretrained, synthetic_data,
+                                            tool_env, tmp_path):
+    random_init = str(tmp_path / 'random.pth')
+    run([
+        'tools/misc/init_checkpoint.py', PRETRAIN, random_init,
+        '--cfg-options', 'model.backbone.hidden_dim=16',
+        'model.projector.in_channels=16'
+    ], tool_env)
+    ann = synthetic_data['trimmed']
+    work = str(tmp_path / 'eval')
+    run([
+        'tools/analysis_tools/eval_encoders.py', '--linear', LINEAR, '--knn',
+        KNN, '--work-dir', work, '--encoders', f'pretrained={pretrained}',
+        f'random={random_init}', '--cfg-options',
+        'model.backbone.hidden_dim=16', '--recognition-options',
+        'model.cls_head.in_channels=32', 'model.cls_head.num_classes=4',
+        'train_dataloader.batch_size=8', 'train_cfg.max_epochs=1',
+        'train_cfg.val_begin=1', 'train_cfg.val_interval=1',
+        *data_options(ann, 4), '--knn-options',
+        f'test_dataloader.dataset.gallery.ann_file={ann}',
+        f'test_dataloader.dataset.query.ann_file={ann}',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False'
+    ], tool_env)
+    with open(osp.join(work, 'results.json')) as f:
+        results = json.load(f)['results']
+    assert set(results) == {'pretrained', 'random'}
+    for metrics in results.values():
+        assert {'linear/top1', 'knn/top1_k1'} <= set(metrics)
+    with open(osp.join(work, 'results.md')) as f:
+        assert '| pretrained |' in f.read()

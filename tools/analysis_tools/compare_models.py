@@ -90,6 +90,8 @@ def test_accuracy(cfg: Config, checkpoint: str) -> Optional[float]:
 
 
 def plot(rows: List[dict], out: str) -> None:
+    """One bar chart per column; missing values get no bar, and columns
+    spanning two orders of magnitude use a log scale."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -97,14 +99,19 @@ def plot(rows: List[dict], out: str) -> None:
     fig, axes = plt.subplots(1, len(keys), figsize=(3.6 * len(keys), 3.4))
     names = [r['model'] for r in rows]
     for ax, key in zip(axes if len(keys) > 1 else [axes], keys):
-        values = [r[key] or 0 for r in rows]
-        ax.bar(range(len(rows)), values, color='C0')
+        present = [(i, r[key]) for i, r in enumerate(rows)
+                   if r[key] is not None]
+        ax.bar([i for i, _ in present], [v for _, v in present], color='C0')
+        values = [v for _, v in present if v > 0]
+        if values and max(values) / min(values) > 100:
+            ax.set_yscale('log')
         ax.set_xticks(
             range(len(rows)), names, rotation=30, ha='right', fontsize=8)
         ax.set_title(key.replace('_', ' '))
-        for i, v in enumerate(values):
+        for i, r in enumerate(rows):
+            text = 'n/a' if r[key] is None else f'{r[key]:.3g}'
             ax.annotate(
-                f'{v:.3g}', (i, v), ha='center', va='bottom', fontsize=8)
+                text, (i, r[key] or 0), ha='center', va='bottom', fontsize=8)
     fig.tight_layout()
     fig.savefig(out, dpi=100)
     plt.close(fig)

@@ -17,7 +17,7 @@ for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
         sys.path.insert(1, path)
 
 from mmaction.registry import MODELS  # noqa: E402
-from mmengine.config import Config  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import save_checkpoint, set_random_seed  # noqa: E402
 
@@ -31,11 +31,18 @@ def main() -> None:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing file')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value pairs')
     args = parser.parse_args()
     if osp.exists(args.out) and not args.force:
         sys.exit(f'{args.out} exists; pass --force to overwrite it')
 
     cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     set_random_seed(args.seed)
     model = MODELS.build(cfg.model)

@@ -2,8 +2,11 @@ from .annotation_checks import AnnotationError, check_annotations, check_sample
 from .checked_pose_dataset import CheckedPoseDataset
 from .gallery_query_dataset import GalleryQueryDataset
 from .transforms import *  # noqa: F401,F403
+from .untrimmed_pose_dataset import (UntrimmedPoseDataset,
+                                     frame_labels_from_segments, window_starts)
 
 __all__ = [
     'AnnotationError', 'CheckedPoseDataset', 'GalleryQueryDataset',
-    'check_annotations', 'check_sample'
+    'UntrimmedPoseDataset', 'check_annotations', 'check_sample',
+    'frame_labels_from_segments', 'window_starts'
 ]

@@ -12,8 +12,7 @@ model = dict(
     backbone=dict(
         hidden_dim=hidden_dim,
         init_cfg=dict(checkpoint='work_dirs/demo_pretrain/epoch_24.pth')),
-    cls_head=dict(
-        num_classes=10, in_channels=2 * hidden_dim, feat_norm=True))
+    cls_head=dict(num_classes=10, in_channels=2 * hidden_dim, feat_norm=True))
 train_dataloader = dict(
     batch_size=64,
     num_workers=1,

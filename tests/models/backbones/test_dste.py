@@ -136,3 +136,21 @@ def test_tiny_encoder_can_fit_two_classes():
         loss.backward()
         opt.step()
     assert loss.item() < 0.05
+
+
+def test_causal_temporal_stream_ignores_later_frames():
+    for causal in (True, False):
+        torch.manual_seed(0)
+        model = small_dste(causal=causal).eval()
+        x = torch.randn(2, 2, 16, 25, 3)
+        later = x.clone()
+        later[:, :, 10:] += torch.randn_like(later[:, :, 10:])
+        a, b = model(x)[0], model(later)[0]
+        same_past = torch.allclose(a[:, :10], b[:, :10], atol=1e-5)
+        assert same_past == causal
+        assert not torch.allclose(a[:, 10:], b[:, 10:])
+
+
+def test_causal_layers_need_a_pointwise_conv():
+    with pytest.raises(ValueError, match='kernel_size=1'):
+        small_dste(causal=True, kernel_size=3)

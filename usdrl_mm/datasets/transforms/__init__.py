@@ -1,10 +1,13 @@
 from .multi_view import SkeletonMultiView
+from .observe_prefix import ObservePrefix
+from .pack_dense_inputs import PackDenseSkeletonInputs
 from .pre_normalize import PreNormalize3DPerFrame
 from .spatial_augments import (RandomJointLinearMap, RandomJointMask,
                                RandomSkeletonShear)
 from .temporal_crop_resize import TemporalCropResize
 
 __all__ = [
-    'PreNormalize3DPerFrame', 'RandomJointLinearMap', 'RandomJointMask',
-    'RandomSkeletonShear', 'SkeletonMultiView', 'TemporalCropResize'
+    'ObservePrefix', 'PackDenseSkeletonInputs', 'PreNormalize3DPerFrame',
+    'RandomJointLinearMap', 'RandomJointMask', 'RandomSkeletonShear',
+    'SkeletonMultiView', 'TemporalCropResize'
 ]

@@ -1,3 +1,16 @@
 from .knn import knn_accuracy, knn_predict
+from .pku_mmd_ap import (Segment, match_proposals, pku_mmd_ap, pku_mmd_map,
+                         temporal_iou)
+from .proposals import (activity_proposals, class_run_proposals,
+                        generate_proposals)
+from .segmentation import (edit_score, f1_counts, levenshtein,
+                           segmentation_scores, segments_of)
+from .stitching import stitch_windows, window_record
 
-__all__ = ['knn_accuracy', 'knn_predict']
+__all__ = [
+    'Segment', 'activity_proposals', 'class_run_proposals', 'edit_score',
+    'f1_counts', 'generate_proposals', 'knn_accuracy', 'knn_predict',
+    'levenshtein', 'match_proposals', 'pku_mmd_ap', 'pku_mmd_map',
+    'segmentation_scores', 'segments_of', 'stitch_windows', 'temporal_iou',
+    'window_record'
+]

@@ -1,3 +1,5 @@
 from .knn_metric import KNNMetric
+from .pku_detection_metric import PKUDetectionMetric
+from .segmentation_metric import SegmentationMetric
 
-__all__ = ['KNNMetric']
+__all__ = ['KNNMetric', 'PKUDetectionMetric', 'SegmentationMetric']

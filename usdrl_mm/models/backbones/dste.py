@@ -40,6 +40,11 @@ class DSTE(BaseModule):
         drop_path (float): DropPath rate in every branch.
         frozen (bool): Freeze every parameter and keep the module in eval mode
             (linear probing, kNN). Defaults to False.
+        causal (bool): Make the temporal stream causal (frame t sees frames
+            <= t in attention and token mixing), for early prediction
+            (SPEC §14). Spatial tokens embed the whole clip, so the encoder
+            as a whole only sees the past when it is given a prefix
+            (``ObservePrefix``). Defaults to False.
         init_cfg (dict, optional): mmengine init config, e.g.
             ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.
             Without one, the original USDRL initialisation is used.
@@ -59,6 +64,7 @@ class DSTE(BaseModule):
                  mlp_ratio: float = 2.,
                  drop_path: float = 0.1,
                  frozen: bool = False,
+                 causal: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_layers < 1:
@@ -69,6 +75,7 @@ class DSTE(BaseModule):
         self.clip_len = clip_len
         self.hidden_dim = hidden_dim
         self.frozen = frozen
+        self.causal = causal
 
         num_tokens = num_persons * num_joints  # 50 for NTU-25, 34 for COCO-17
         self.temporal_embed = SkeletonEmbedding(
@@ -90,7 +97,8 @@ class DSTE(BaseModule):
             mlp_ratio=mlp_ratio,
             drop_path=drop_path)
         self.temporal_layers = nn.ModuleList(
-            DSTLayer(seq_len=clip_len, **layer_cfg) for _ in range(num_layers))
+            DSTLayer(seq_len=clip_len, causal=causal, **layer_cfg)
+            for _ in range(num_layers))
         self.spatial_layers = nn.ModuleList(
             DSTLayer(seq_len=num_tokens, **layer_cfg)
             for _ in range(num_layers))

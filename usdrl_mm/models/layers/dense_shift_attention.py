@@ -1,4 +1,5 @@
 import torch
+import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
 from torch import Tensor, nn
 
@@ -30,6 +31,9 @@ class DenseShiftAttention(nn.Module):
         gap (int): Every ``gap``-th token skips the token mixer.
         mlp_ratio (float): MLP hidden width over D.
         drop_path (float): DropPath rate.
+        causal (bool): Token ``j`` of the mixers only reads tokens ``<= j``
+            (lower-triangular ``W_1``, ``W_2``). The attention mask is
+            passed to ``forward`` separately.
     """
 
     def __init__(self,
@@ -38,12 +42,14 @@ class DenseShiftAttention(nn.Module):
                  attn: nn.MultiheadAttention,
                  gap: int = 4,
                  mlp_ratio: float = 2.,
-                 drop_path: float = 0.1) -> None:
+                 drop_path: float = 0.1,
+                 causal: bool = False) -> None:
         super().__init__()
         if gap < 1:
             raise ValueError(f'gap must be >= 1, got {gap}')
         self.seq_len = seq_len
         self.gap = gap
+        self.causal = causal
         self.attn = attn
         self.wt1 = nn.Linear(seq_len, seq_len)
         self.wt2 = nn.Linear(seq_len, seq_len)
@@ -59,7 +65,12 @@ class DenseShiftAttention(nn.Module):
         (N, L, D) -> (N, L, D).
         """
         xt = x.transpose(1, 2)  # (N, L, D) -> (N, D, L): mix along tokens
-        h = self.wt2(self.act(self.wt1(xt))) + xt
+        if self.causal:  # output token j reads input tokens i <= j only
+            h = F.linear(
+                self.act(F.linear(xt, self.wt1.weight.tril(), self.wt1.bias)),
+                self.wt2.weight.tril(), self.wt2.bias) + xt
+        else:
+            h = self.wt2(self.act(self.wt1(xt))) + xt
         keep = torch.zeros(self.seq_len, dtype=torch.bool, device=x.device)
         keep[::self.gap] = True
         # every gap-th token bypasses the token mixer

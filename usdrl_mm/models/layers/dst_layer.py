@@ -1,3 +1,4 @@
+import torch
 from torch import Tensor, nn
 
 from .conv_attention import ConvAttention
@@ -21,6 +22,9 @@ class DSTLayer(nn.Module):
         kernel_size (int): CA conv kernel.
         mlp_ratio (float): MLP hidden width over D.
         drop_path (float): DropPath rate of both branches.
+        causal (bool): Token j only sees tokens <= j, in the attention of
+            both branches (``forward`` builds the mask) and in DSA's token
+            mixers. CA's conv must then be pointwise.
     """
 
     def __init__(self,
@@ -31,12 +35,17 @@ class DSTLayer(nn.Module):
                  gap: int = 4,
                  kernel_size: int = 1,
                  mlp_ratio: float = 2.,
-                 drop_path: float = 0.1) -> None:
+                 drop_path: float = 0.1,
+                 causal: bool = False) -> None:
         super().__init__()
+        if causal and kernel_size != 1:
+            raise ValueError('a causal DST layer needs kernel_size=1: a '
+                             'wider CA conv reads later tokens')
         if embed_dims % num_heads:
             raise ValueError(f'embed_dims ({embed_dims}) must be divisible '
                              f'by num_heads ({num_heads})')
         self.alpha = alpha
+        self.causal = causal
         attn = nn.MultiheadAttention(
             embed_dims, num_heads, dropout=0., batch_first=True)
         self.ca = ConvAttention(
@@ -51,7 +60,8 @@ class DSTLayer(nn.Module):
             attn=attn,
             gap=gap,
             mlp_ratio=mlp_ratio,
-            drop_path=drop_path)
+            drop_path=drop_path,
+            causal=causal)
 
     @property
     def attn(self) -> nn.MultiheadAttention:
@@ -59,5 +69,10 @@ class DSTLayer(nn.Module):
 
     def forward(self, x: Tensor, attn_mask: Tensor = None) -> Tensor:
         """(N, L, D) -> (N, L, D)."""
+        if self.causal and attn_mask is None:
+            length = x.shape[1]
+            # True = may not attend: every token later than the query
+            attn_mask = torch.ones(
+                length, length, dtype=torch.bool, device=x.device).triu(1)
         return (self.alpha * self.ca(x, attn_mask) +
                 (1 - self.alpha) * self.dsa(x, attn_mask))

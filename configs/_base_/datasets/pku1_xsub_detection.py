@@ -1,0 +1,55 @@
+# PKU-MMD part I (untrimmed, 51 actions), cross-subject: 64-frame windows,
+# every 32 frames for training and 64 for testing; test scores are stitched
+# back into whole-sequence tracks. Build the file with
+# tools/data/convert_pku_mmd.py.
+dataset_type = 'UntrimmedPoseDataset'
+ann_file = 'data/skeleton/pkummd1_3d.pkl'
+num_classes = 51
+
+window_pipeline = [
+    # centre and align every window; padded frames stay empty
+    dict(
+        type='PreNormalize3DPerFrame',
+        center_joint=1,
+        xaxis=(4, 8),
+        loop_pad=False),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackDenseSkeletonInputs'),
+]
+train_dataloader = dict(
+    batch_size=512,
+    num_workers=8,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file,
+        split='xsub_train',
+        num_classes=num_classes,
+        clip_len=64,
+        stride=32,
+        pipeline=window_pipeline))
+val_dataloader = dict(
+    batch_size=512,
+    num_workers=8,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file,
+        split='xsub_val',
+        num_classes=num_classes,
+        clip_len=64,
+        stride=64,
+        test_mode=True,
+        pipeline=window_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = [
+    dict(
+        type='PKUDetectionMetric',
+        num_classes=num_classes,
+        proposal=dict(method='activity', smooth=20, threshold=0.4),
+        iou_thrs=(0.1, 0.3, 0.5),
+        video_iou_thr=0.5)
+]
+test_evaluator = val_evaluator

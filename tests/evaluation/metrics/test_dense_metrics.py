@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+import torch
+
+from usdrl_mm.evaluation import PKUDetectionMetric, SegmentationMetric
+
+
+def windows(pred_labels,
+            gt_labels,
+            segments,
+            video='v',
+            size=8,
+            num_classes=3):
+    """Cut a sequence into windows of packed data samples (dicts)."""
+    t = len(gt_labels)
+    out = []
+    for start in range(0, t, size):
+        pred = np.eye(num_classes)[pred_labels[start:start + size]]
+        out.append(
+            dict(
+                frame_dir=video,
+                window_start=start,
+                frame_interval=1,
+                video_frames=t,
+                gt_segments=np.asarray(segments),
+                pred_frame_scores=torch.tensor(pred, dtype=torch.float32),
+                gt_frame_labels=torch.tensor(gt_labels[start:start + size])))
+    return out
+
+
+GT = [0] * 8 + [1] * 16 + [0] * 8 + [2] * 8 + [0] * 8
+SEGMENTS = [[0, 8, 24], [1, 32, 40]]  # 0-based actions in annotations
+
+
+def test_perfect_detection_gives_one(tmp_path):
+    metric = PKUDetectionMetric(
+        num_classes=2,
+        proposal=dict(method='activity', smooth=1, threshold=0.5),
+        plot_dir=str(tmp_path))
+    metric.process(None, windows(GT, GT, SEGMENTS))
+    out = metric.compute_metrics(metric.results)
+    assert out == pytest.approx({
+        'mAP_a@0.1': 1.0,
+        'mAP_a@0.3': 1.0,
+        'mAP_a@0.5': 1.0,
+        'mAP_v@0.5': 1.0
+    })
+    assert (tmp_path / 'timeline_v.png').exists()
+
+
+def test_shifted_detection_depends_on_the_threshold():
+    # action 1 predicted on [16, 30) instead of [8, 24); action 2 exact
+    pred = [0] * 16 + [1] * 14 + [0] * 2 + [2] * 8 + [0] * 8
+    metric = PKUDetectionMetric(
+        num_classes=2,
+        proposal=dict(method='activity', smooth=1, threshold=0.5))
+    metric.process(None, windows(pred, GT, SEGMENTS))
+    out = metric.compute_metrics(metric.results)
+    # class 1: tIoU of [16, 30) with [8, 24) is 8 / 22
+    assert out['mAP_a@0.3'] == pytest.approx(1.0)
+    assert out['mAP_a@0.5'] == pytest.approx(0.5)  # only class 2 found
+
+
+def test_segmentation_metric_by_hand():
+    metric = SegmentationMetric(background=0)
+    metric.process(None, windows(GT, GT, SEGMENTS))
+    assert metric.compute_metrics(metric.results) == pytest.approx(
+        {
+            'acc': 1.0,
+            'edit': 1.0,
+            'f1@10': 1.0,
+            'f1@25': 1.0,
+            'f1@50': 1.0
+        },
+        abs=1e-6)
+    pred = list(GT)
+    pred[12:14] = [2, 2]  # over-segment the first action
+    metric = SegmentationMetric(background=0)
+    metric.process(None, windows(pred, GT, SEGMENTS))
+    out = metric.compute_metrics(metric.results)
+    assert out['acc'] == pytest.approx(46 / 48)
+    # [1, 2] vs [1, 2, 1, 2]: distance 2 of 4
+    assert out['edit'] == pytest.approx(0.5)

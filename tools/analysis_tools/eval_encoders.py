@@ -1,0 +1,177 @@
+"""Evaluate pretrained encoders under the downstream protocols.
+
+For every ``NAME=CHECKPOINT`` pair, train each given recognition config
+(``--linear``, ``--finetune``, ``--semi``) with the encoder loaded from the
+checkpoint (``backbone.`` prefix) and test it, and run the kNN config on the
+same checkpoint; then print one table. It runs the same mmengine Runner as
+``tools/train.py`` / ``tools/test.py``, in-process.
+
+    python tools/analysis_tools/eval_encoders.py \
+        --linear configs/usdrl/benchmarks/dste-tiny-linear_...py \
+        --knn configs/usdrl/benchmarks/dste-tiny-knn_...py \
+        --encoders pretrained=work_dirs/demo_pretrain/epoch_24.pth \
+                   random=work_dirs/demo_random_init.pth \
+        --work-dir work_dirs/demo_eval
+
+Writes ``results.json`` and ``results.md`` to the work dir.
+"""
+import argparse
+import copy
+import json
+import logging
+import os
+import os.path as osp
+import sys
+import time
+from typing import Dict, List, Tuple
+
+for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+             os.getcwd()):
+    if path not in sys.path:
+        sys.path.insert(1, path)
+
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.logging import print_log  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+import usdrl_mm  # noqa: E402,F401  registries, checkpoint allow-list
+
+
+def parse_encoder(text: str) -> Tuple[str, str]:
+    name, sep, ckpt = text.partition('=')
+    if not sep or not name or not ckpt:
+        raise argparse.ArgumentTypeError(
+            f'expected NAME=CHECKPOINT, got {text!r}')
+    if not osp.isfile(ckpt):
+        raise argparse.ArgumentTypeError(f'checkpoint {ckpt} not found')
+    return name, ckpt
+
+
+RECOGNITION = ('linear', 'finetune', 'semi')
+
+
+def run_recognition(cfg: Config, protocol: str, name: str, ckpt: str,
+                    work_dir: str) -> Dict[str, float]:
+    cfg = copy.deepcopy(cfg)
+    cfg.model.backbone.init_cfg = dict(
+        type='Pretrained', checkpoint=ckpt, prefix='backbone.')
+    cfg.work_dir = osp.join(work_dir, f'{protocol}_{name}')
+    cfg.experiment_name = f'{protocol}_{name}_{time.strftime("%H%M%S")}'
+    cfg.launcher = 'none'
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return runner.test()
+
+
+def run_knn(cfg: Config, name: str, ckpt: str,
+            work_dir: str) -> Dict[str, float]:
+    cfg = copy.deepcopy(cfg)
+    cfg.load_from = ckpt
+    cfg.work_dir = osp.join(work_dir, f'knn_{name}')
+    cfg.experiment_name = f'knn_{name}_{time.strftime("%H%M%S")}'
+    cfg.launcher = 'none'
+    return Runner.from_cfg(cfg).test()
+
+
+def column_order(key: str) -> tuple:
+    """linear, finetune, semi, then kNN by k; top-1 before other metrics."""
+    protocol, _, metric = key.partition('/')
+    rank = (*RECOGNITION, 'knn').index(protocol) if protocol in (
+        *RECOGNITION, 'knn') else len(RECOGNITION) + 1
+    digits = ''.join(ch for ch in metric if ch.isdigit())
+    return rank, not metric.startswith('top1'), int(digits or 0), metric
+
+
+def table(results: Dict[str, Dict[str, float]]) -> str:
+    """Top-1 accuracies of every protocol (all metrics go to the JSON)."""
+    keys = sorted({k
+                   for r in results.values()
+                   for k in r if '/top1' in k},
+                  key=column_order)
+    lines = [
+        '| encoder | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys)
+    ]
+    for name, metrics in results.items():
+        cells = [f'{metrics[k]:.4f}' if k in metrics else '-' for k in keys]
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--linear', help='linear-probe config')
+    parser.add_argument('--finetune', help='fine-tune config')
+    parser.add_argument('--semi', help='semi-supervised config')
+    parser.add_argument('--knn', help='kNN config')
+    parser.add_argument(
+        '--encoders',
+        nargs='+',
+        type=parse_encoder,
+        required=True,
+        metavar='NAME=CHECKPOINT')
+    parser.add_argument('--work-dir', default='work_dirs/eval_encoders')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='applied to every config')
+    parser.add_argument(
+        '--recognition-options',
+        nargs='+',
+        action=DictAction,
+        help='applied to the linear, finetune and semi configs')
+    parser.add_argument(
+        '--knn-options',
+        nargs='+',
+        action=DictAction,
+        help='applied to the kNN config only')
+    args = parser.parse_args(argv)
+
+    configs = {}
+    for key in (*RECOGNITION, 'knn'):
+        path = getattr(args, key)
+        if not path:
+            continue
+        configs[key] = Config.fromfile(path)
+        own = args.knn_options if key == 'knn' else args.recognition_options
+        for options in (args.cfg_options, own):
+            if options:
+                configs[key].merge_from_dict(options)
+    if not configs:
+        parser.error('give at least one of --linear, --finetune, --semi, '
+                     '--knn')
+
+    results: Dict[str, Dict[str, float]] = {}
+    for name, ckpt in args.encoders:
+        metrics = {}
+        for protocol in RECOGNITION:
+            if protocol in configs:
+                metrics.update({
+                    f'{protocol}/{k.split("/")[-1]}': float(v)
+                    for k, v in
+                    run_recognition(configs[protocol], protocol, name, ckpt,
+                                    args.work_dir).items()
+                    if k.startswith('acc/')
+                })
+        if 'knn' in configs:
+            metrics.update({
+                k: float(v)
+                for k, v in run_knn(configs['knn'], name, ckpt,
+                                    args.work_dir).items()
+            })
+        results[name] = metrics
+
+    os.makedirs(args.work_dir, exist_ok=True)
+    with open(osp.join(args.work_dir, 'results.json'), 'w') as f:
+        json.dump(
+            dict(encoders=dict(args.encoders), results=results), f, indent=1)
+    text = table(results)
+    with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
+        f.write(text)
+    print_log('\n' + text, logger='current', level=logging.INFO)
+    print(text)
+    return results
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,83 @@
+from typing import Dict, List, Optional, Sequence
+
+from mmaction.registry import METRICS
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import print_log
+
+from ..functional import (Segment, generate_proposals, pku_mmd_map,
+                          stitch_windows, window_record)
+
+
+@METRICS.register_module()
+class PKUDetectionMetric(BaseMetric):
+    """Temporal action detection: mAP_a and mAP_v of the PKU-MMD protocol
+    (SPEC §12.4) on stitched per-frame scores.
+
+    Window scores from :class:`DenseFrameHead` are averaged into one
+    ``(T, C)`` track per sequence, proposals are generated from each track,
+    and both are scored against the sequence's ground-truth segments with
+    :func:`pku_mmd_map`. Reports ``mAP_a@{theta}`` for every theta of
+    ``iou_thrs`` and ``mAP_v@{video_iou_thr}``; the proposal rule is logged
+    with the result.
+
+    Args:
+        num_classes (int): Action classes (background excluded).
+        proposal (dict): ``method`` (``'activity'``: smoothing + activity
+            threshold; ``'class_runs'``: per-class run cutting) and its
+            keyword arguments.
+        iou_thrs (sequence[float]): Thresholds of mAP_a.
+        video_iou_thr (float): Threshold of mAP_v.
+        plot_dir (str, optional): Write ground truth vs prediction
+            timelines of the first ``plot_videos`` sequences there.
+    """
+    default_prefix = 'detection'
+
+    def __init__(self,
+                 num_classes: int,
+                 proposal: Dict = dict(
+                     method='activity', smooth=20, threshold=0.4),
+                 iou_thrs: Sequence[float] = (0.1, 0.3, 0.5),
+                 video_iou_thr: float = 0.5,
+                 plot_dir: Optional[str] = None,
+                 plot_videos: int = 4,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.num_classes = num_classes
+        self.proposal = dict(proposal)
+        self.iou_thrs = tuple(iou_thrs)
+        self.video_iou_thr = video_iou_thr
+        self.plot_dir = plot_dir
+        self.plot_videos = plot_videos
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        self.results.extend(window_record(s) for s in data_samples)
+
+    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+        tracks = stitch_windows(results)
+        gt_by_video = {r['video']: r['gt_segments'] for r in results}
+        proposals, gts = [], []
+        options = {k: v for k, v in self.proposal.items() if k != 'method'}
+        for video, (scores, _) in tracks.items():
+            for label, start, end, score in generate_proposals(
+                    scores, self.proposal.get('method', 'activity'),
+                    **options):
+                proposals.append(Segment(label, start, end, score, video))
+            for label, start, end in gt_by_video[video]:
+                # actions are 1 .. K in the head, 0 .. K-1 in annotations
+                gts.append(Segment(int(label) + 1, start, end, 1.0, video))
+        out = {}
+        for theta in self.iou_thrs:
+            out[f'mAP_a@{theta:g}'] = pku_mmd_map(proposals, gts,
+                                                  self.num_classes,
+                                                  theta)['mAP_a']
+        out[f'mAP_v@{self.video_iou_thr:g}'] = pku_mmd_map(
+            proposals, gts, self.num_classes, self.video_iou_thr)['mAP_v']
+        print_log(
+            f'detection: {len(proposals)} proposals ({self.proposal}) for '
+            f'{len(gts)} ground-truth segments in {len(tracks)} sequences',
+            logger='current')
+        if self.plot_dir:
+            from usdrl_mm.visualization import plot_timelines
+            plot_timelines(tracks, self.plot_dir, self.plot_videos)
+        return out
