@@ -1,10 +1,11 @@
 """Evaluate pretrained encoders under the downstream protocols.
 
-For every ``NAME=CHECKPOINT`` pair, train each given recognition config
-(``--linear``, ``--finetune``, ``--semi``) with the encoder loaded from the
-checkpoint (``backbone.`` prefix) and test it, and run the kNN config on the
-same checkpoint; then print one table. It runs the same mmengine Runner as
-``tools/train.py`` / ``tools/test.py``, in-process.
+For every ``NAME=CHECKPOINT`` pair, train each given config (recognition:
+``--linear``, ``--finetune``, ``--semi``; dense prediction: ``--dense``)
+with the encoder loaded from the checkpoint (``backbone.`` prefix) and test
+it, and run the kNN config on the same checkpoint; then print one table.
+It runs the same mmengine Runner as ``tools/train.py`` /
+``tools/test.py``, in-process.
 
     python tools/analysis_tools/eval_encoders.py \
         --linear configs/usdrl/benchmarks/dste-tiny-linear_...py \
@@ -48,14 +49,24 @@ def parse_encoder(text: str) -> Tuple[str, str]:
 
 
 RECOGNITION = ('linear', 'finetune', 'semi')
+PROTOCOLS = (*RECOGNITION, 'dense', 'knn')
+DENSE_PREFIXES = ('detection/', 'segmentation/')
 
 
-def run_recognition(cfg: Config, protocol: str, name: str, ckpt: str,
-                    work_dir: str) -> Dict[str, float]:
+def run_recognition(cfg: Config,
+                    protocol: str,
+                    name: str,
+                    ckpt: str,
+                    work_dir: str,
+                    timelines: bool = False) -> Dict[str, float]:
     cfg = copy.deepcopy(cfg)
     cfg.model.backbone.init_cfg = dict(
         type='Pretrained', checkpoint=ckpt, prefix='backbone.')
     cfg.work_dir = osp.join(work_dir, f'{protocol}_{name}')
+    if timelines:  # dense metrics draw ground truth vs prediction
+        for evaluator in cfg.test_evaluator:
+            if evaluator.type in ('PKUDetectionMetric', 'SegmentationMetric'):
+                evaluator.plot_dir = osp.join(cfg.work_dir, 'timelines')
     cfg.experiment_name = f'{protocol}_{name}_{time.strftime("%H%M%S")}'
     cfg.launcher = 'none'
     runner = Runner.from_cfg(cfg)
@@ -74,20 +85,23 @@ def run_knn(cfg: Config, name: str, ckpt: str,
 
 
 def column_order(key: str) -> tuple:
-    """linear, finetune, semi, then kNN by k; top-1 before other metrics."""
+    """linear, finetune, semi, kNN by k, then dense metrics."""
     protocol, _, metric = key.partition('/')
-    rank = (*RECOGNITION, 'knn').index(protocol) if protocol in (
-        *RECOGNITION, 'knn') else len(RECOGNITION) + 1
+    order = (*RECOGNITION, 'knn', 'detection', 'segmentation')
+    rank = order.index(protocol) if protocol in order else len(order)
     digits = ''.join(ch for ch in metric if ch.isdigit())
     return rank, not metric.startswith('top1'), int(digits or 0), metric
 
 
 def table(results: Dict[str, Dict[str, float]]) -> str:
-    """Top-1 accuracies of every protocol (all metrics go to the JSON)."""
-    keys = sorted({k
-                   for r in results.values()
-                   for k in r if '/top1' in k},
-                  key=column_order)
+    """Top-1 accuracies and dense metrics (all metrics go to the JSON)."""
+    keys = sorted(
+        {
+            k
+            for r in results.values()
+            for k in r if '/top1' in k or k.startswith(DENSE_PREFIXES)
+        },
+        key=column_order)
     lines = [
         '| encoder | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys)
     ]
@@ -102,6 +116,11 @@ def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
     parser.add_argument('--linear', help='linear-probe config')
     parser.add_argument('--finetune', help='fine-tune config')
     parser.add_argument('--semi', help='semi-supervised config')
+    parser.add_argument('--dense', help='detection / segmentation config')
+    parser.add_argument(
+        '--timelines',
+        action='store_true',
+        help='write ground truth vs prediction timelines of the dense test')
     parser.add_argument('--knn', help='kNN config')
     parser.add_argument(
         '--encoders',
@@ -121,6 +140,11 @@ def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
         action=DictAction,
         help='applied to the linear, finetune and semi configs')
     parser.add_argument(
+        '--dense-options',
+        nargs='+',
+        action=DictAction,
+        help='applied to the dense config only')
+    parser.add_argument(
         '--knn-options',
         nargs='+',
         action=DictAction,
@@ -128,18 +152,20 @@ def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
     args = parser.parse_args(argv)
 
     configs = {}
-    for key in (*RECOGNITION, 'knn'):
+    for key in PROTOCOLS:
         path = getattr(args, key)
         if not path:
             continue
         configs[key] = Config.fromfile(path)
-        own = args.knn_options if key == 'knn' else args.recognition_options
+        own = dict(
+            knn=args.knn_options,
+            dense=args.dense_options).get(key, args.recognition_options)
         for options in (args.cfg_options, own):
             if options:
                 configs[key].merge_from_dict(options)
     if not configs:
         parser.error('give at least one of --linear, --finetune, --semi, '
-                     '--knn')
+                     '--dense, --knn')
 
     results: Dict[str, Dict[str, float]] = {}
     for name, ckpt in args.encoders:
@@ -153,6 +179,14 @@ def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
                                     args.work_dir).items()
                     if k.startswith('acc/')
                 })
+        if 'dense' in configs:
+            metrics.update({
+                k: float(v)
+                for k, v in
+                run_recognition(configs['dense'], 'dense', name, ckpt,
+                                args.work_dir, args.timelines).items()
+                if k.startswith(DENSE_PREFIXES)
+            })
         if 'knn' in configs:
             metrics.update({
                 k: float(v)

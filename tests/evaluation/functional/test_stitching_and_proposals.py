@@ -56,3 +56,13 @@ def test_class_runs_cut_every_class():
     assert sorted(p[:3] for p in props) == [(1, 1, 2), (2, 2, 3)]
     with pytest.raises(ValueError, match='unknown proposal method'):
         generate_proposals(scores, 'nms')
+
+
+def test_class_runs_smoothing_merges_a_broken_run():
+    # class 1 dips below the threshold for one frame
+    p1 = np.array([0.8, 0.8, 0.1, 0.8, 0.8])
+    scores = np.stack([1 - p1, p1, np.zeros(5)], axis=1)
+    assert len(class_run_proposals(scores, threshold=0.5)) == 2
+    (label, start, end, _), = class_run_proposals(
+        scores, threshold=0.5, smooth=4)
+    assert (label, start, end) == (1, 0, 5)

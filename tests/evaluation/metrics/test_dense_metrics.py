@@ -81,3 +81,18 @@ def test_segmentation_metric_by_hand():
     assert out['acc'] == pytest.approx(46 / 48)
     # [1, 2] vs [1, 2, 1, 2]: distance 2 of 4
     assert out['edit'] == pytest.approx(0.5)
+
+
+def test_segmentation_smoothing_removes_a_flicker():
+    pred = list(GT)
+    pred[12] = 2  # a one-frame flicker inside the first action
+    raw = SegmentationMetric(background=0)
+    raw.process(None, windows(pred, GT, SEGMENTS))
+    smoothed = SegmentationMetric(background=0, smooth=5)
+    smoothed.process(None, windows(pred, GT, SEGMENTS))
+    # [1, 2, 1, 2] vs [1, 2] raw; the 5-frame mean filter outvotes frame 12
+    assert raw.compute_metrics(raw.results)['edit'] == pytest.approx(0.5)
+    assert smoothed.compute_metrics(
+        smoothed.results)['edit'] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match='smooth'):
+        SegmentationMetric(smooth=0)

@@ -51,3 +51,14 @@ def test_gradients_reach_the_classifier():
     head.loss((yt, ys), samples([[0] * 8, [1] * 8]))['loss_frame'].backward()
     assert yt.grad is not None and ys.grad is not None
     assert head.fc.weight.grad.abs().sum() > 0
+
+
+def test_feat_norm_makes_the_head_invariant_to_feature_scale():
+    head = DenseFrameHead(num_classes=3, in_channels=16, feat_norm=True)
+    head.train()
+    yt, ys = torch.randn(4, 8, 8), torch.randn(4, 50, 8)
+    small = head((yt, ys))
+    large = head((100 * yt + 3, 100 * ys + 3))
+    assert small.shape == (4, 8, 3)
+    assert torch.allclose(small, large, atol=1e-3)
+    assert not any(p.requires_grad for p in head.norm.parameters())

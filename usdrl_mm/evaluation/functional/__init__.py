@@ -2,7 +2,7 @@ from .knn import knn_accuracy, knn_predict
 from .pku_mmd_ap import (Segment, match_proposals, pku_mmd_ap, pku_mmd_map,
                          temporal_iou)
 from .proposals import (activity_proposals, class_run_proposals,
-                        generate_proposals)
+                        generate_proposals, mean_filter)
 from .segmentation import (edit_score, f1_counts, levenshtein,
                            segmentation_scores, segments_of)
 from .stitching import stitch_windows, window_record
@@ -10,7 +10,7 @@ from .stitching import stitch_windows, window_record
 __all__ = [
     'Segment', 'activity_proposals', 'class_run_proposals', 'edit_score',
     'f1_counts', 'generate_proposals', 'knn_accuracy', 'knn_predict',
-    'levenshtein', 'match_proposals', 'pku_mmd_ap', 'pku_mmd_map',
-    'segmentation_scores', 'segments_of', 'stitch_windows', 'temporal_iou',
-    'window_record'
+    'levenshtein', 'match_proposals', 'mean_filter', 'pku_mmd_ap',
+    'pku_mmd_map', 'segmentation_scores', 'segments_of', 'stitch_windows',
+    'temporal_iou', 'window_record'
 ]

@@ -54,10 +54,14 @@ def activity_proposals(scores: np.ndarray,
 
 
 def class_run_proposals(scores: np.ndarray,
-                        threshold: float = 0.02) -> List[Proposal]:
+                        threshold: float = 0.02,
+                        smooth: int = 1) -> List[Proposal]:
     """Per-class run cutting (the TPAMI code's rule): every maximal run
     where ``p_c > threshold`` is a proposal of class ``c`` scored by the
-    run-mean of ``p_c``. Produces many overlapping proposals."""
+    run-mean of ``p_c``. Produces many overlapping proposals. ``smooth > 1``
+    mean-filters the track first (the TPAMI rule has none)."""
+    if smooth > 1:
+        scores = mean_filter(scores, smooth)
     out = []
     for c in range(1, scores.shape[1]):
         for start, end in runs(scores[:, c] > threshold):

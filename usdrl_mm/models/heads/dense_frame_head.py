@@ -42,6 +42,12 @@ class DenseFrameHead(BaseModule):
         in_channels (int): Width of the dense feature (2D).
         dropout (float): Dropout before the classifier.
         init_std (float): Std of the classifier's normal init.
+        feat_norm (bool): Standardise every frame feature with a
+            ``BatchNorm1d`` without affine parameters (statistics over all
+            frames of the batch) before the classifier, as
+            :class:`USDRLClsHead` does; converges in fewer epochs and keeps
+            encoders of different feature scales comparable. Defaults to
+            False.
     """
 
     def __init__(self,
@@ -49,12 +55,15 @@ class DenseFrameHead(BaseModule):
                  in_channels: int,
                  dropout: float = 0.,
                  init_std: float = 0.01,
+                 feat_norm: bool = False,
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(
             init_cfg=init_cfg
             or dict(type='Normal', layer='Linear', std=init_std, bias=0.))
         self.num_classes = num_classes
         self.in_channels = in_channels
+        self.norm = nn.BatchNorm1d(
+            in_channels, affine=False) if feat_norm else nn.Identity()
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.fc = nn.Linear(in_channels, num_classes)
 
@@ -64,6 +73,8 @@ class DenseFrameHead(BaseModule):
         if feats.shape[-1] != self.in_channels:
             raise ValueError(f'DenseFrameHead expects {self.in_channels}-d '
                              f'frame features, got {feats.shape[-1]}')
+        # BatchNorm1d normalises dim 1: (N, T, 2D) -> (N*T, 2D) -> (N, T, 2D)
+        feats = self.norm(feats.flatten(0, 1)).view_as(feats)
         return self.fc(self.dropout(feats))
 
     @staticmethod
