@@ -1,3 +1,4 @@
 from .dste import DSTE
+from .sttr import STTR
 
-__all__ = ['DSTE']
+__all__ = ['DSTE', 'STTR']
