@@ -1,9 +1,12 @@
+import logging
 from typing import Callable, Dict, List, Optional, Union
 
 import mmengine
 from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
+from mmengine.logging import print_log
 
+from usdrl_mm.structures import get_layout
 from .annotation_checks import AnnotationError, check_annotations
 from .label_subset import read_subset
 
@@ -15,8 +18,13 @@ class CheckedPoseDataset(PoseDataset):
     Same file format and arguments as ``PoseDataset`` (a pickle with
     ``split`` and ``annotations``, or a bare list of annotations). Loading
     fails with an :class:`AnnotationError` naming every broken sample (missing
-    keys, keypoint rank, NaN/inf, zero frames, label out of range, unknown or
-    empty split), so a bad file stops the run before training starts.
+    keys, keypoint rank, NaN/inf, zero frames, label out of range, joint
+    count not matching ``layout`` or differing between samples, duplicate
+    names, unknown or empty split), so a bad file stops the run before
+    training starts. Data-quality findings (samples or persons that are all
+    zeros, 2D data without ``img_shape``) are logged as warnings; see
+    :mod:`usdrl_mm.datasets.annotation_checks` and
+    ``tools/data/check_annotations.py`` for the full report.
 
     Args:
         ann_file (str): Path to the ``.pkl`` annotation file.
@@ -29,7 +37,12 @@ class CheckedPoseDataset(PoseDataset):
         subset_file (str, optional): JSON list of sample names (written by
             ``tools/data/make_label_subset.py``); only these samples of the
             split are used, e.g. 1 % of the labels for semi-supervised runs.
+        layout (str, optional): Skeleton layout name (``'nturgb+d'``,
+            ``'coco'``, ...); every sample must have its number of joints.
     """
+
+    #: Warnings shown in the log; the rest are counted.
+    max_warnings_shown = 5
 
     def __init__(self,
                  ann_file: str,
@@ -38,9 +51,11 @@ class CheckedPoseDataset(PoseDataset):
                  num_classes: Optional[int] = None,
                  require_label: bool = True,
                  subset_file: Optional[str] = None,
+                 layout: Optional[str] = None,
                  **kwargs) -> None:
         self.require_label = require_label
         self.subset_file = subset_file
+        self.layout = get_layout(layout) if layout is not None else None
         super().__init__(
             ann_file,
             pipeline=pipeline,
@@ -93,10 +108,25 @@ class CheckedPoseDataset(PoseDataset):
         if self.subset_file is not None:
             annotations = self._take_subset(annotations, source)
 
-        problems = check_annotations(annotations, self.num_classes,
-                                     self.require_label)
+        warnings: List[str] = []
+        problems = check_annotations(
+            annotations,
+            self.num_classes,
+            self.require_label,
+            num_joints=self.layout.num_joints if self.layout else None,
+            warnings=warnings)
         if problems:
             raise AnnotationError(source, problems)
+        if warnings:
+            shown = '\n  - '.join(warnings[:self.max_warnings_shown])
+            more = len(warnings) - self.max_warnings_shown
+            tail = f'\n  ... and {more} more' if more > 0 else ''
+            print_log(
+                f'{len(warnings)} warning(s) in {source} (run '
+                f'tools/data/check_annotations.py for all):\n  - '
+                f'{shown}{tail}',
+                logger='current',
+                level=logging.WARNING)
         return annotations
 
     def _take_subset(self, annotations: List[Dict], source: str) -> List[Dict]:

@@ -3,9 +3,16 @@
 Every piece of code that needs the topology of a skeleton (bone modality,
 augmentations, converters, the synthetic generator) asks this registry, so a
 layout is written down exactly once. Names follow MMAction2 (``'nturgb+d'``,
-``'coco'``) so the same string works in ``GenSkeFeat`` and ``Graph`` configs.
+``'coco'``, ``'openpose'``) so the same string works in ``GenSkeFeat`` and
+``Graph`` configs.
+
+Registered here: ``'nturgb+d'`` (Kinect v2, 25), ``'coco'`` (17),
+``'openpose'`` (OpenPose COCO-18), ``'openpose-body25'`` (25),
+``'mediapipe-33'`` (33) and ``'uav-human'`` (17, COCO order). Other
+skeletons (an upper-body subset, a different estimator) are added with
+:func:`register_layout`, after which every config can name them.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, Sequence, Tuple, Union
 
 import numpy as np
@@ -88,6 +95,7 @@ def get_layout(layout: Union[str, SkeletonLayout]) -> SkeletonLayout:
 
 
 def list_layouts() -> Sequence[str]:
+    """The registered layout names, sorted."""
     return sorted(_LAYOUTS)
 
 
@@ -123,3 +131,71 @@ COCO17 = register_layout(
         center=0,
         flip_pairs=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12),
                     (13, 14), (15, 16))))
+
+# OpenPose COCO-18 ("COCO" model of OpenPose: COCO-17 plus a neck, in
+# OpenPose's own order). Name and parents as MMAction2's JointToBone /
+# Graph for 'openpose', so GenSkeFeat(dataset='openpose') agrees.
+OPENPOSE18 = register_layout(
+    SkeletonLayout(
+        name='openpose',
+        joint_names=('nose', 'neck', 'right_shoulder', 'right_elbow',
+                     'right_wrist', 'left_shoulder', 'left_elbow',
+                     'left_wrist', 'right_hip', 'right_knee', 'right_ankle',
+                     'left_hip', 'left_knee', 'left_ankle', 'right_eye',
+                     'left_eye', 'right_ear', 'left_ear'),
+        parents=(0, 0, 1, 2, 3, 1, 5, 6, 2, 8, 9, 5, 11, 12, 0, 0, 14, 15),
+        center=1,
+        flip_pairs=((5, 2), (6, 3), (7, 4), (11, 8), (12, 9), (13, 10),
+                    (15, 14), (17, 16))))
+
+# OpenPose BODY-25 (the default model of OpenPose >= 1.3): COCO-18 with a
+# mid hip and six foot points. MMAction2 has no BODY-25 graph; the tree
+# follows the OpenPose-18 one (nose root, neck below it) with the hips hung
+# from the mid hip and the feet from the ankles, as OpenPose draws them.
+OPENPOSE_BODY25 = register_layout(
+    SkeletonLayout(
+        name='openpose-body25',
+        joint_names=('nose', 'neck', 'right_shoulder', 'right_elbow',
+                     'right_wrist', 'left_shoulder', 'left_elbow',
+                     'left_wrist', 'mid_hip', 'right_hip', 'right_knee',
+                     'right_ankle', 'left_hip', 'left_knee', 'left_ankle',
+                     'right_eye', 'left_eye', 'right_ear', 'left_ear',
+                     'left_big_toe', 'left_small_toe', 'left_heel',
+                     'right_big_toe', 'right_small_toe', 'right_heel'),
+        parents=(0, 0, 1, 2, 3, 1, 5, 6, 1, 8, 9, 10, 8, 12, 13, 0, 0, 15, 16,
+                 14, 19, 14, 11, 22, 11),
+        center=1,
+        flip_pairs=((5, 2), (6, 3), (7, 4), (12, 9), (13, 10), (14, 11),
+                    (16, 15), (18, 17), (19, 22), (20, 23), (21, 24))))
+
+# MediaPipe Pose / BlazePose 33 landmarks in MediaPipe's order. Parents:
+# MediaPipe's POSE_CONNECTIONS as a tree rooted at the nose (face points
+# chained outwards, shoulders and mouth corners on the nose as COCO does,
+# hips on the shoulders, hand and foot points on the wrists and ankles).
+MEDIAPIPE33 = register_layout(
+    SkeletonLayout(
+        name='mediapipe-33',
+        joint_names=('nose', 'left_eye_inner', 'left_eye', 'left_eye_outer',
+                     'right_eye_inner', 'right_eye', 'right_eye_outer',
+                     'left_ear', 'right_ear', 'mouth_left', 'mouth_right',
+                     'left_shoulder', 'right_shoulder', 'left_elbow',
+                     'right_elbow', 'left_wrist', 'right_wrist', 'left_pinky',
+                     'right_pinky', 'left_index', 'right_index', 'left_thumb',
+                     'right_thumb', 'left_hip', 'right_hip', 'left_knee',
+                     'right_knee', 'left_ankle', 'right_ankle', 'left_heel',
+                     'right_heel', 'left_foot_index', 'right_foot_index'),
+        parents=(0, 0, 1, 2, 0, 4, 5, 3, 6, 0, 0, 0, 0, 11, 12, 13, 14, 15, 16,
+                 15, 16, 15, 16, 11, 12, 23, 24, 25, 26, 27, 28, 27, 28),
+        center=0,
+        flip_pairs=((1, 4), (2, 5), (3, 6), (7, 8), (9, 10), (11, 12),
+                    (13, 14), (15, 16), (17, 18), (19, 20), (21, 22), (23, 24),
+                    (25, 26), (27, 28), (29, 30), (31, 32))))
+
+# UAV-Human (Li et al., CVPR 2021; github.com/SUTDCV/UAV-Human): 17 joints
+# per body in COCO-17 order. The raw files use the Kinect text format with
+# 17 joint lines per body (FoundSkelModel data_gen/uav_gendata.py,
+# NUM_JOINT = 17), and the graphs of the UAV-Human baselines list the joints
+# as COCO's. Same topology as 'coco'; a separate name so configs say which
+# data they expect. FoundSkelModel's own 2D bone table (SPEC §11.4) is not a
+# tree (it pairs some joints both ways) and is not used here.
+UAV_HUMAN17 = register_layout(replace(COCO17, name='uav-human'))

@@ -1,0 +1,27 @@
+# USDRL linear evaluation on NTU-60 2D (HRNet COCO-17 with scores,
+# cross-subject) of the encoder pretrained by
+# mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-2d.py; same protocol as
+# the 3D probe (SPEC §10.2), 2D input as in that config (SPEC §11.4).
+_base_ = ['./dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d.py']
+
+ann_file = 'data/skeleton/ntu60_2d.pkl'
+layout = 'coco'
+model = dict(
+    data_preprocessor=dict(layout=layout),
+    backbone=dict(
+        num_joints=17,
+        init_cfg=dict(
+            checkpoint=(
+                'work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-2d/'
+                'epoch_451.pth'))))
+clip_pipeline = [
+    dict(type='PreNormalize2D'),
+    dict(type='TemporalCropResize', clip_len=64, ratio=1.0, mode='center'),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
+train_dataloader = dict(
+    dataset=dict(ann_file=ann_file, layout=layout, pipeline=clip_pipeline))
+val_dataloader = dict(
+    dataset=dict(ann_file=ann_file, layout=layout, pipeline=clip_pipeline))
+test_dataloader = val_dataloader

@@ -1,0 +1,200 @@
+"""Convert 2D pose-estimator output to an annotation pickle with scores.
+
+    # MMPose / MMAction2-demo COCO-17 results, one .json / .pkl per video
+    python tools/data/convert_pose2d.py --format mmpose --input results/ \
+        --img-shape 1080 1920 --labels labels.txt --out data/custom_2d.pkl
+    # OpenPose --write_json folders (BODY-25 or COCO-18), one class
+    python tools/data/convert_pose2d.py --format openpose --input json/ \
+        --img-shape 720 1280 --label 3 --out data/openpose_2d.pkl
+    # MediaPipe Pose landmarks (33, normalised), one .json per video
+    python tools/data/convert_pose2d.py --format mediapipe --input mp/ \
+        --img-shape 720 1280 --labels labels.txt --splits splits.json \
+        --out data/mediapipe_2d.pkl
+
+Writes ``keypoint (M, T, V, 2)`` pixels, ``keypoint_score (M, T, V)`` and
+``img_shape``. People are linked across frames by the rule documented in
+``usdrl_mm/datasets/converters/pose2d.py`` (the ``--max-persons``
+highest-scoring people per frame, matched to the nearest centre). Labels
+come from ``--labels`` (``name label`` lines or a JSON object; videos
+without a label are skipped) or ``--label`` for a single class; with
+neither the pickle is unlabelled (pretraining). Splits come from
+``--splits`` (JSON ``{split: [names]}``), else every video goes into
+``--split-name``. Outputs are written atomically and never overwritten
+without ``--force``.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+from functools import partial
+from typing import Callable, List, Optional, Tuple
+
+try:
+    import usdrl_mm  # noqa: F401
+except ImportError:  # a fresh clone without `pip install -e .`
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
+
+from mmengine.utils import ProgressBar  # noqa: E402
+
+from usdrl_mm.datasets.annotation_checks import (  # noqa: E402
+    check_annotations, check_splits)
+from usdrl_mm.datasets.converters import atomic_dump  # noqa: E402
+from usdrl_mm.datasets.converters import (convert_pose_videos,
+                                          find_openpose_videos,
+                                          read_label_file, read_mediapipe_file,
+                                          read_mmpose_file,
+                                          read_openpose_video, read_split_file)
+from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS  # noqa
+from usdrl_mm.structures import get_layout  # noqa: E402
+
+DEFAULT_LAYOUT = {
+    'mmpose': 'coco',
+    'openpose': None,
+    'mediapipe': 'mediapipe-33'
+}
+EXTENSIONS = {'mmpose': ('.json', '.pkl', '.pickle'), 'mediapipe': ('.json', )}
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument(
+        '--format', required=True, choices=('mmpose', 'openpose', 'mediapipe'))
+    parser.add_argument(
+        '--input',
+        required=True,
+        help='a result file (mmpose, mediapipe) or a folder of them; for '
+        'openpose the folder of *_keypoints.json files')
+    parser.add_argument('--out', required=True, help='output .pkl')
+    parser.add_argument(
+        '--img-shape',
+        type=int,
+        nargs=2,
+        required=True,
+        metavar=('HEIGHT', 'WIDTH'),
+        help='frame size in pixels (MediaPipe coordinates are scaled by it)')
+    labels = parser.add_mutually_exclusive_group()
+    labels.add_argument(
+        '--labels', help='labels file: "name label" lines '
+        'or a JSON object')
+    labels.add_argument('--label', type=int, help='one label for all videos')
+    parser.add_argument(
+        '--layout',
+        help='skeleton layout (default: coco for mmpose, mediapipe-33 for '
+        'mediapipe, openpose / openpose-body25 from the data for openpose)')
+    parser.add_argument(
+        '--max-persons', type=int, default=2, help='people kept per video')
+    parser.add_argument('--splits', help='JSON {split: [video names]}')
+    parser.add_argument(
+        '--split-name',
+        default='train',
+        help='the split of every video without --splits')
+    parser.add_argument(
+        '--num-classes', type=int, help='labels must be below this')
+    parser.add_argument(
+        '--skip-malformed',
+        action='store_true',
+        help='skip and count malformed videos instead of stopping')
+    parser.add_argument(
+        '--force', action='store_true', help='overwrite an existing output')
+    return parser.parse_args(argv)
+
+
+def list_files(path: str, extensions: Tuple[str, ...]) -> List[str]:
+    """``path`` itself, or the files below it with one of ``extensions``."""
+    if osp.isfile(path):
+        return [path]
+    found = []
+    for dirpath, _, files in sorted(os.walk(path)):
+        found += [
+            osp.join(dirpath, f) for f in sorted(files)
+            if f.lower().endswith(extensions)
+        ]
+    if not found:
+        raise ValueError(f'no {"/".join(extensions)} files under {path}')
+    return found
+
+
+def video_loaders(args: argparse.Namespace,
+                  num_joints: Optional[int]) -> List[Tuple[str, Callable]]:
+    """``(name, load_frames)`` for every video of the input."""
+    if args.format == 'openpose':
+        return [(name, partial(read_openpose_video, files, num_joints))
+                for name, files in find_openpose_videos(args.input).items()]
+    files = list_files(args.input, EXTENSIONS[args.format])
+    if args.format == 'mmpose':
+        load = partial(read_mmpose_file, num_joints=num_joints)
+    else:
+        load = partial(
+            read_mediapipe_file,
+            img_shape=tuple(args.img_shape),
+            num_joints=num_joints)
+    return [(osp.splitext(osp.basename(f))[0], partial(load, f))
+            for f in files]
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    if osp.exists(args.out) and not args.force:
+        print(
+            f'error: {args.out} exists; pass --force to overwrite it',
+            file=sys.stderr)
+        return 1
+    layout = args.layout or DEFAULT_LAYOUT[args.format]
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = ProgressBar(total)
+        bar.update()
+
+    try:
+        num_joints = get_layout(layout).num_joints if layout else None
+        labels = read_label_file(args.labels) if args.labels else args.label
+        splits = read_split_file(args.splits) if args.splits else None
+        data, report = convert_pose_videos(
+            video_loaders(args, num_joints),
+            tuple(args.img_shape),
+            labels,
+            max_persons=args.max_persons,
+            splits=splits,
+            split_name=args.split_name,
+            skip_malformed=args.skip_malformed,
+            progress=progress)
+    except (KeyError, OSError, ValueError) as e:
+        print(
+            f'\nerror: {e.args[0] if isinstance(e, KeyError) else e}',
+            file=sys.stderr)
+        return 1
+    print()
+    if not data['annotations']:
+        print(
+            'error: no video was converted\n' + report.format(),
+            file=sys.stderr)
+        return 1
+    if layout is None:  # OpenPose: the model follows from the data
+        layout = OPENPOSE_JOINTS.get(
+            data['annotations'][0]['keypoint'].shape[2])
+    problems = check_annotations(
+        data['annotations'],
+        args.num_classes,
+        require_label=args.labels is not None or args.label is not None,
+        num_joints=get_layout(layout).num_joints if layout else None)
+    if problems:
+        print(
+            'converted data failed the checks:\n  ' +
+            '\n  '.join(problems[:20]),
+            file=sys.stderr)
+        return 1
+    atomic_dump(data, args.out, force=args.force)
+    print(f'{args.out}: {len(data["annotations"])} videos, layout {layout}')
+    for key, names in data['split'].items():
+        print(f'  {key}: {len(names)}')
+    for problem in sum(check_splits(data['split'], data['annotations']), []):
+        print(f'warning: {problem}')
+    print(report.format())
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Convert (N, C, T, V, M) .npy skeleton arrays to an annotation pickle.
+
+    python tools/data/convert_skeleton_npy.py \
+        --split xsub_train xsub/train_data_joint.npy xsub/train_label.pkl \
+            xsub/train_num_frame.npy \
+        --split xsub_val xsub/val_data_joint.npy xsub/val_label.pkl \
+            xsub/val_num_frame.npy \
+        --layout nturgb+d --out data/skeleton/ntu60_3d_umurl.pkl
+
+The layout of earlier skeleton SSL code (UmURL, USDRL, FoundSkelModel,
+AimCLR ...): a data array, a pickled ``(names, labels)`` pair and an
+optional frame-count array per split. Without the frame-count file, the
+valid frames are counted from the non-zero data. Every ``--split`` becomes a
+split of the pickle; samples shared by several splits are stored once.
+Outputs are written atomically and never overwritten without ``--force``.
+"""
+import argparse
+import os.path as osp
+import sys
+from typing import List, Optional
+
+try:
+    import usdrl_mm  # noqa: F401
+except ImportError:  # a fresh clone without `pip install -e .`
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
+
+from mmengine.utils import ProgressBar  # noqa: E402
+
+from usdrl_mm.datasets.annotation_checks import (  # noqa: E402
+    check_annotations, check_splits)
+from usdrl_mm.datasets.converters import atomic_dump  # noqa: E402
+from usdrl_mm.datasets.converters import convert_skeleton_npy
+from usdrl_mm.structures import get_layout  # noqa: E402
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument(
+        '--split',
+        nargs='+',
+        action='append',
+        required=True,
+        metavar='NAME DATA LABEL [NUM_FRAME]',
+        help='split name, (N, C, T, V, M) .npy, (names, labels) .pkl and '
+        'optionally the (N, ) frame-count .npy; repeat per split')
+    parser.add_argument('--out', required=True, help='output .pkl')
+    parser.add_argument(
+        '--layout',
+        help='skeleton layout the joint count must match (e.g. nturgb+d, '
+        'uav-human)')
+    parser.add_argument(
+        '--num-classes', type=int, help='labels must be below this')
+    parser.add_argument(
+        '--label-offset',
+        type=int,
+        default=0,
+        help='subtracted from every label (1 for 1-based label files)')
+    parser.add_argument(
+        '--force', action='store_true', help='overwrite an existing output')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    if osp.exists(args.out) and not args.force:
+        print(
+            f'error: {args.out} exists; pass --force to overwrite it',
+            file=sys.stderr)
+        return 1
+    splits = {}
+    for values in args.split:
+        if len(values) not in (3, 4):
+            print(
+                f'error: --split {" ".join(values)}: expected NAME DATA '
+                'LABEL [NUM_FRAME]',
+                file=sys.stderr)
+            return 1
+        splits[values[0]] = values[1:]
+    try:
+        num_joints = get_layout(args.layout).num_joints \
+            if args.layout else None
+    except KeyError as e:
+        print(f'error: {e.args[0]}', file=sys.stderr)
+        return 1
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = ProgressBar(total)
+        bar.update()
+
+    try:
+        data, report = convert_skeleton_npy(
+            splits, label_offset=args.label_offset, progress=progress)
+    except (OSError, ValueError) as e:
+        print(f'\nerror: {e}', file=sys.stderr)
+        return 1
+    print()
+    problems = check_annotations(
+        data['annotations'], args.num_classes, num_joints=num_joints)
+    if problems:
+        print(
+            'converted data failed the checks:\n  ' +
+            '\n  '.join(problems[:20]),
+            file=sys.stderr)
+        return 1
+    atomic_dump(data, args.out, force=args.force)
+    print(f'{args.out}: {len(data["annotations"])} samples')
+    for key, names in data['split'].items():
+        print(f'  {key}: {len(names)}')
+    for problem in sum(check_splits(data['split'], data['annotations']), []):
+        print(f'warning: {problem}')
+    print(report.format())
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,264 @@
+"""2D pose-estimator output -> PoseDataset pickles with ``keypoint_score``.
+
+The format readers (:mod:`.mmpose_coco`, :mod:`.openpose`,
+:mod:`.mediapipe`) turn one video into a list of frames, each a pair
+``(keypoints (N, V, 2), scores (N, V))`` for the N people detected in that
+frame. This module links people across frames, attaches labels and splits,
+and writes the MMAction2 2D annotation::
+
+    frame_dir, label, total_frames, img_shape, original_shape,
+    keypoint (M, T, V, 2) float32 pixels, keypoint_score (M, T, V) float32
+
+**Person tracking** (:func:`track_people`), a deliberately simple rule:
+
+1. In every frame keep the ``max_persons`` people with the highest mean
+   keypoint score.
+2. The first frame with people opens one slot per person, by decreasing
+   mean score. In every later frame the people are matched to the slots by
+   the smallest summed distance between a person's centre and the slot's
+   last seen centre (Hungarian matching); a person left over opens a new
+   slot while fewer than ``max_persons`` exist. The centre is the mean of
+   the keypoints with a positive score.
+3. Slots are ordered by their mean score over all frames (a frame where the
+   slot is empty counts as 0), so person 0 is the person seen longest and
+   most confidently. Frames where a slot is empty are zeros, score 0.
+
+There is no distance gate: with at most ``max_persons`` people kept per
+frame, someone entering as someone else leaves takes over that slot.
+"""
+import json
+from numbers import Integral
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from .report import ConversionReport
+
+#: One frame: keypoints (N, V, 2) and scores (N, V) of its N people.
+Frame = Tuple[np.ndarray, np.ndarray]
+
+
+def load_json(path: str):
+    """``json.load`` with errors that name the file and line."""
+    with open(path) as f:
+        try:
+            return json.load(f)
+        except json.JSONDecodeError as e:
+            raise ValueError(f'{path}:{e.lineno}: invalid JSON: '
+                             f'{e.msg}') from None
+
+
+def person_arrays(keypoints, scores, num_joints: Optional[int],
+                  where: str) -> Tuple[np.ndarray, np.ndarray]:
+    """One person's ``keypoints (V, 2)`` and ``scores (V, )`` as float32,
+    checked against ``num_joints`` (None: any V); ``where`` names the
+    source in errors."""
+    try:
+        kp = np.asarray(keypoints, dtype=np.float32)
+        sc = np.asarray(scores, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise ValueError(f'{where}: keypoints or scores are not a numeric '
+                         '(V, 2) / (V, ) array') from None
+    v = kp.shape[0] if kp.ndim else 0
+    if kp.shape != (v, 2) or sc.shape != (v, ) or v == 0:
+        raise ValueError(f'{where}: keypoints of shape {kp.shape} and scores '
+                         f'of shape {sc.shape}; expected (V, 2) and (V, )')
+    if num_joints is not None and v != num_joints:
+        raise ValueError(f'{where}: {v} keypoints, expected {num_joints}')
+    if not (np.isfinite(kp).all() and np.isfinite(sc).all()):
+        raise ValueError(f'{where}: NaN or inf values')
+    return kp, sc
+
+
+def stack_frame(people: Sequence[Tuple[np.ndarray, np.ndarray]],
+                num_joints: int) -> Frame:
+    """The :data:`Frame` of a list of checked ``(V, 2), (V, )`` people."""
+    if not people:
+        return (np.zeros((0, num_joints, 2),
+                         np.float32), np.zeros((0, num_joints), np.float32))
+    return (np.stack([p[0] for p in people]), np.stack([p[1] for p in people]))
+
+
+def person_centres(keypoints: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """``(N, V, 2), (N, V) -> (N, 2)``: the mean of each person's keypoints
+    with a positive score (all keypoints when none has)."""
+    weight = (scores > 0).astype(np.float32)
+    weight[weight.sum(1) == 0] = 1
+    return (keypoints * weight[..., None]).sum(1) / weight.sum(1)[:, None]
+
+
+def track_people(frames: Sequence[Frame],
+                 max_persons: int = 2) -> Tuple[np.ndarray, np.ndarray]:
+    """Link the people of consecutive frames into ``M <= max_persons``
+    slots by the rule of the module docstring.
+
+    Returns:
+        tuple: ``keypoint (M, T, V, 2)`` and ``keypoint_score (M, T, V)``,
+        float32.
+
+    Raises:
+        ValueError: If no frame has a person.
+    """
+    if max_persons < 1:
+        raise ValueError(f'max_persons must be >= 1, got {max_persons}')
+    num_joints = next((f[0].shape[1] for f in frames if len(f[0])), 0)
+    t = len(frames)
+    kp = np.zeros((max_persons, t, num_joints, 2), np.float32)
+    score = np.zeros((max_persons, t, num_joints), np.float32)
+    last = np.zeros((max_persons, 2), np.float32)  # last centre of a slot
+    num_slots = 0
+    for i, (fkp, fsc) in enumerate(frames):
+        if len(fkp) == 0:
+            continue
+        top = np.argsort(-fsc.mean(1), kind='stable')[:max_persons]
+        fkp, fsc = fkp[top], fsc[top]
+        centres = person_centres(fkp, fsc)
+        slot_of = np.full(len(top), -1)
+        if num_slots:
+            # (N, 1, 2) - (1, S, 2) -> (N, S) distances to the slots
+            cost = np.linalg.norm(
+                centres[:, None] - last[None, :num_slots], axis=-1)
+            rows, cols = linear_sum_assignment(cost)
+            slot_of[rows] = cols
+        for p in np.flatnonzero(slot_of < 0):
+            slot_of[p] = num_slots  # room is left: at most max_persons
+            num_slots += 1
+        kp[slot_of, i] = fkp
+        score[slot_of, i] = fsc
+        last[slot_of] = centres
+    if num_slots == 0:
+        raise ValueError('no person in any frame')
+    order = np.argsort(-score[:num_slots].mean(axis=(1, 2)), kind='stable')
+    return kp[order], score[order]
+
+
+def read_label_file(path: str) -> Dict[str, int]:
+    """Labels per video: a JSON object ``{name: label}`` or a text file with
+    one ``name label`` (or ``name,label``) per line; blank lines and ``#``
+    comments are ignored.
+
+    Raises:
+        ValueError: On a malformed line, naming the file and line.
+    """
+    if path.endswith('.json'):
+        obj = load_json(path)
+        if not isinstance(obj, dict) or not all(
+                isinstance(v, Integral) and not isinstance(v, bool)
+                for v in obj.values()):
+            raise ValueError(f'{path}: expected a JSON object of '
+                             'name: integer label')
+        return {str(k): int(v) for k, v in obj.items()}
+    labels = {}
+    with open(path) as f:
+        lines = f.read().splitlines()
+    for n, line in enumerate(lines, 1):
+        fields = line.split('#', 1)[0].replace(',', ' ').split()
+        if not fields:
+            continue
+        if len(fields) != 2 or not fields[1].lstrip('-').isdigit():
+            raise ValueError(f'{path}:{n}: expected "name label", got '
+                             f'{line.strip()!r}')
+        if fields[0] in labels:
+            raise ValueError(f'{path}:{n}: {fields[0]!r} is labelled twice')
+        labels[fields[0]] = int(fields[1])
+    return labels
+
+
+def read_split_file(path: str) -> Dict[str, List[str]]:
+    """A JSON object ``{split_name: [video names]}``."""
+    obj = load_json(path)
+    if not isinstance(obj, dict) or not all(
+            isinstance(v, list) for v in obj.values()):
+        raise ValueError(f'{path}: expected a JSON object of split name: '
+                         'list of video names')
+    return {str(k): [str(n) for n in v] for k, v in obj.items()}
+
+
+def convert_pose_videos(
+    videos: Sequence[Tuple[str, Callable[[], List[Frame]]]],
+    img_shape: Tuple[int, int],
+    labels: Optional[Union[Dict[str, int], int]] = None,
+    max_persons: int = 2,
+    splits: Optional[Dict[str, List[str]]] = None,
+    split_name: str = 'train',
+    skip_malformed: bool = False,
+    progress: Optional[Callable[[int, int], None]] = None
+) -> Tuple[Dict, ConversionReport]:
+    """Convert videos given as ``(name, load_frames)`` pairs.
+
+    Args:
+        videos: ``load_frames()`` returns the :data:`Frame` list of a video
+            and raises ValueError on malformed input.
+        img_shape (tuple[int, int]): ``(height, width)`` of the frames.
+        labels (dict | int, optional): A label per video name (videos
+            without one are skipped, ``no_label``), one label for all, or
+            None for unlabelled data (pretraining).
+        max_persons (int): People kept per video (M).
+        splits (dict, optional): ``{split: [names]}``; names that were not
+            converted are left out. Default: every video in ``split_name``.
+        split_name (str): The split of every video when ``splits`` is None.
+        skip_malformed (bool): Skip (``malformed``) instead of raising.
+        progress (callable, optional): ``progress(done, total)``.
+
+    Returns:
+        tuple: The pickle dict and a :class:`ConversionReport`.
+    """
+    h, w = (int(x) for x in img_shape)
+    if h < 1 or w < 1:
+        raise ValueError(f'img_shape must be positive (height, width), got '
+                         f'{img_shape}')
+    report = ConversionReport()
+    annotations = []
+    seen = set()
+    for i, (name, load) in enumerate(videos):
+        if progress is not None:
+            progress(i + 1, len(videos))
+        if name in seen:
+            raise ValueError(f'two videos are named {name!r}')
+        seen.add(name)
+        if isinstance(labels, dict) and name not in labels:
+            report.skip('no_label', name)
+            continue
+        try:
+            frames = load()
+        except ValueError:
+            if not skip_malformed:
+                raise
+            report.skip('malformed', name)
+            continue
+        if not any(len(f[0]) for f in frames):
+            report.skip('empty', name)
+            continue
+        kp, score = track_people(frames, max_persons)
+        report.note('frames_without_people',
+                    sum(len(f[0]) == 0 for f in frames))
+        report.note('people_beyond_max_persons',
+                    sum(max(len(f[0]) - max_persons, 0) for f in frames))
+        anno = dict(
+            frame_dir=name,
+            keypoint=kp,
+            keypoint_score=score,
+            total_frames=kp.shape[1],
+            img_shape=(h, w),
+            original_shape=(h, w))
+        if isinstance(labels, dict):
+            anno['label'] = labels[name]
+        elif labels is not None:
+            anno['label'] = int(labels)
+        annotations.append(anno)
+        report.kept += 1
+
+    names = [a['frame_dir'] for a in annotations]
+    if splits is None:
+        split = {split_name: names}
+    else:
+        converted = set(names)
+        split = {
+            k: [n for n in v if n in converted]
+            for k, v in splits.items()
+        }
+        report.note(
+            'split_names_not_converted',
+            sum(n not in converted for v in splits.values() for n in v))
+    return dict(split=split, annotations=annotations), report
