@@ -24,10 +24,8 @@ except ImportError:  # a fresh clone without `pip install -e .`
 
 from mmengine.utils import ProgressBar  # noqa: E402
 
-from usdrl_mm.datasets.annotation_checks import (  # noqa: E402
-    check_annotations, check_splits)
-from usdrl_mm.datasets.converters import atomic_dump  # noqa: E402
 from usdrl_mm.datasets.converters import convert_ntu_rgbd, read_name_list
+from usdrl_mm.datasets.converters.report import write_checked  # noqa
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -93,21 +91,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     print()
     num_classes = 60 if args.dataset == 'ntu60' else 120
-    problems = check_annotations(data['annotations'], num_classes)
-    if problems:
-        print(
-            'converted data failed the checks:\n  ' +
-            '\n  '.join(problems[:20]),
-            file=sys.stderr)
-        return 1
-    atomic_dump(data, args.out, force=args.force)
-    print(f'{args.out}: {len(data["annotations"])} samples')
-    for key, names in data['split'].items():
-        print(f'  {key}: {len(names)}')
-    for problem in sum(check_splits(data['split'], data['annotations']), []):
-        print(f'warning: {problem}')
-    print(report.format())
-    return 0
+    return write_checked(data, args.out, report, num_classes, force=args.force)
 
 
 if __name__ == '__main__':

@@ -36,15 +36,13 @@ except ImportError:  # a fresh clone without `pip install -e .`
 
 from mmengine.utils import ProgressBar  # noqa: E402
 
-from usdrl_mm.datasets.annotation_checks import (  # noqa: E402
-    check_annotations, check_splits)
-from usdrl_mm.datasets.converters import atomic_dump  # noqa: E402
 from usdrl_mm.datasets.converters import (convert_pose_videos,
                                           find_openpose_videos,
                                           read_label_file, read_mediapipe_file,
                                           read_mmpose_file,
                                           read_openpose_video, read_split_file)
 from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS  # noqa
+from usdrl_mm.datasets.converters.report import write_checked  # noqa
 from usdrl_mm.structures import get_layout  # noqa: E402
 
 DEFAULT_LAYOUT = {
@@ -175,25 +173,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     if layout is None:  # OpenPose: the model follows from the data
         layout = OPENPOSE_JOINTS.get(
             data['annotations'][0]['keypoint'].shape[2])
-    problems = check_annotations(
-        data['annotations'],
+    return write_checked(
+        data,
+        args.out,
+        report,
         args.num_classes,
+        force=args.force,
+        title=f'videos, layout {layout}',
         require_label=args.labels is not None or args.label is not None,
         num_joints=get_layout(layout).num_joints if layout else None)
-    if problems:
-        print(
-            'converted data failed the checks:\n  ' +
-            '\n  '.join(problems[:20]),
-            file=sys.stderr)
-        return 1
-    atomic_dump(data, args.out, force=args.force)
-    print(f'{args.out}: {len(data["annotations"])} videos, layout {layout}')
-    for key, names in data['split'].items():
-        print(f'  {key}: {len(names)}')
-    for problem in sum(check_splits(data['split'], data['annotations']), []):
-        print(f'warning: {problem}')
-    print(report.format())
-    return 0
 
 
 if __name__ == '__main__':

@@ -26,10 +26,8 @@ except ImportError:  # a fresh clone without `pip install -e .`
 
 from mmengine.utils import ProgressBar  # noqa: E402
 
-from usdrl_mm.datasets.annotation_checks import (  # noqa: E402
-    check_annotations, check_splits)
-from usdrl_mm.datasets.converters import atomic_dump  # noqa: E402
 from usdrl_mm.datasets.converters import convert_skeleton_npy
+from usdrl_mm.datasets.converters.report import write_checked  # noqa
 from usdrl_mm.structures import get_layout  # noqa: E402
 
 
@@ -97,22 +95,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'\nerror: {e}', file=sys.stderr)
         return 1
     print()
-    problems = check_annotations(
-        data['annotations'], args.num_classes, num_joints=num_joints)
-    if problems:
-        print(
-            'converted data failed the checks:\n  ' +
-            '\n  '.join(problems[:20]),
-            file=sys.stderr)
-        return 1
-    atomic_dump(data, args.out, force=args.force)
-    print(f'{args.out}: {len(data["annotations"])} samples')
-    for key, names in data['split'].items():
-        print(f'  {key}: {len(names)}')
-    for problem in sum(check_splits(data['split'], data['annotations']), []):
-        print(f'warning: {problem}')
-    print(report.format())
-    return 0
+    return write_checked(
+        data,
+        args.out,
+        report,
+        args.num_classes,
+        force=args.force,
+        num_joints=num_joints)
 
 
 if __name__ == '__main__':

@@ -2,16 +2,13 @@ from typing import Optional, Tuple
 
 import torch
 from mmaction.registry import MODELS
-from mmengine.model import BaseModule
-from mmengine.model.weight_init import trunc_normal_
 from torch import Tensor, nn
 
-from ..layers import SkeletonEmbedding, sinusoidal_positions
-from ..utils import init_usdrl_weights, to_spatial_tokens, to_temporal_tokens
+from .skeleton_token_encoder import SkeletonTokenEncoder
 
 
 @MODELS.register_module()
-class STTR(BaseModule):
+class STTR(SkeletonTokenEncoder):
     """Spatio-temporal transformer encoder, the "USDRL (STTR)" baseline
     (SPEC §5).
 
@@ -78,31 +75,13 @@ class STTR(BaseModule):
                  frozen: bool = False,
                  causal: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
         if num_layers < 1:
             raise ValueError(f'num_layers must be >= 1, got {num_layers}')
         if hidden_dim % num_heads:
             raise ValueError(f'hidden_dim ({hidden_dim}) must be divisible '
                              f'by num_heads ({num_heads})')
-        self.in_channels = in_channels
-        self.num_joints = num_joints
-        self.num_persons = num_persons
-        self.clip_len = clip_len
-        self.hidden_dim = hidden_dim
-        self.frozen = frozen
-        self.causal = causal
-
-        num_tokens = num_persons * num_joints  # 50 for NTU-25, 34 for COCO-17
-        self.temporal_embed = SkeletonEmbedding(
-            num_persons * num_joints * in_channels, hidden_dim)
-        self.spatial_embed = SkeletonEmbedding(clip_len * in_channels,
-                                               hidden_dim)
-        # regenerated at any length, so it is not part of the checkpoint
-        self.register_buffer(
-            'temporal_pos',
-            sinusoidal_positions(clip_len, hidden_dim)[None],
-            persistent=False)
-        self.spatial_pos = nn.Parameter(torch.zeros(1, num_tokens, hidden_dim))
+        super().__init__(in_channels, num_joints, num_persons, clip_len,
+                         hidden_dim, frozen, causal, init_cfg)
         # torch's layer takes the causal mask as ``src_mask``, so no custom
         # layer is needed. A list of independent layers rather than
         # nn.TransformerEncoder: that one deep-copies a single layer, so
@@ -121,45 +100,7 @@ class STTR(BaseModule):
             nn.TransformerEncoderLayer(**layer_cfg) for _ in range(num_layers))
         self.spatial_layers = nn.ModuleList(
             nn.TransformerEncoderLayer(**layer_cfg) for _ in range(num_layers))
-        # before init_weights() (which may load a checkpoint) so a frozen
-        # encoder never has trainable parameters
-        if frozen:
-            self._freeze()
-
-    @property
-    def out_channels(self) -> int:
-        """Width of one stream's tokens (the pooled clip feature is 2x)."""
-        return self.hidden_dim
-
-    def init_weights(self) -> None:
-        if self.init_cfg is not None:
-            super().init_weights()  # e.g. Pretrained
-            return
-        # trunc-normal Linear (incl. the attention output projection and
-        # the feed-forward), LayerNorm 1/0; the attention input projection
-        # keeps torch's xavier init (SPEC §4.6)
-        init_usdrl_weights(self)
-        trunc_normal_(self.spatial_pos, std=.02)
-        self._is_init = True
-
-    def _freeze(self) -> None:
-        for p in self.parameters():
-            p.requires_grad_(False)
-
-    def train(self, mode: bool = True) -> 'STTR':
-        # a frozen encoder stays in eval mode: no dropout while probing
-        return super().train(mode and not self.frozen)
-
-    def check_input(self, x: Tensor) -> None:
-        expected = (self.num_persons, self.clip_len, self.num_joints,
-                    self.in_channels)
-        if x.dim() != 5 or tuple(x.shape[1:]) != expected:
-            raise ValueError(
-                'STTR expects skeletons in the MMAction2 GCN layout (N, M, T, '
-                f'V, C) = (N, {", ".join(map(str, expected))}), got '
-                f'{tuple(x.shape)}. Check clip_len, num_persons, num_joints '
-                'and in_channels against the pipeline (FormatGCNInput pads '
-                'persons; the crop/resize transform sets T).')
+        self.finish_init()
 
     def causal_mask(self, length: int, device: torch.device) -> Tensor:
         """(L, L) bool mask, True where a query may not attend: every key
@@ -169,10 +110,10 @@ class STTR(BaseModule):
 
     def forward(self, x: Tensor) -> Tuple[Tensor, Tensor]:
         """(N, M, T, V, C) -> ((N, T, D), (N, M*V, D))."""
-        self.check_input(x)
+        yt, ys = self.embed(x)
         # both encodings are added once, before the stack (SPEC §5)
-        yt = self.temporal_embed(to_temporal_tokens(x)) + self.temporal_pos
-        ys = self.spatial_embed(to_spatial_tokens(x)) + self.spatial_pos
+        yt = yt + self.temporal_pos  # (N, T, D)
+        ys = ys + self.spatial_pos  # (N, M*V, D)
         mask = self.causal_mask(yt.shape[1], x.device) if self.causal else None
         for layer in self.temporal_layers:
             yt = layer(yt, src_mask=mask)  # (N, T, D)
