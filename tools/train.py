@@ -40,6 +40,10 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='mixed precision: fp16 AMP on a GPU, bf16 autocast on a CPU')
     parser.add_argument(
+        '--compile',
+        action='store_true',
+        help='compile the backbone with torch.compile (CompileModulesHook)')
+    parser.add_argument(
         '--no-validate',
         action='store_true',
         help='do not evaluate checkpoints during training')
@@ -92,6 +96,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
     if args.amp:
         enable_amp(cfg)
+    if args.compile:
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(type='CompileModulesHook', modules=['backbone'])
+        ]
 
     if args.resume == 'auto':
         cfg.resume = True

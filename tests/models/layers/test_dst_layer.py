@@ -2,7 +2,8 @@ import pytest
 import torch
 
 from usdrl_mm.models.layers import (ConvAttention, DenseShiftAttention,
-                                    DSTLayer, sinusoidal_positions)
+                                    DSTLayer, self_attention,
+                                    sinusoidal_positions)
 
 
 def test_shared_attention_is_one_module():
@@ -24,7 +25,13 @@ def test_alpha_mixes_the_two_branches():
     layer = DSTLayer(embed_dims=16, seq_len=8, alpha=0.3, drop_path=0.).eval()
     x = torch.randn(2, 8, 16)
     expected = 0.3 * layer.ca(x) + 0.7 * layer.dsa(x)
+    # the layer runs CA's and DSA's attention as one batched call
     assert torch.allclose(layer(x), expected, atol=1e-6)
+    mask = torch.ones(8, 8, dtype=torch.bool).triu(1)
+    expected = 0.3 * layer.ca(x, mask) + 0.7 * layer.dsa(x, mask)
+    assert torch.allclose(layer(x, mask), expected, atol=1e-6)
+    layer.fuse_attention = False
+    assert torch.allclose(layer(x, mask), expected, atol=1e-6)
 
 
 def test_dense_shift_keeps_every_gap_th_token():
@@ -87,3 +94,36 @@ def test_sinusoidal_rows_do_not_depend_on_length():
     # PE[p, 2i] = sin(p / 10000^(2i/d))
     assert torch.allclose(long[7, 6],
                           torch.sin(torch.tensor(7 / 10000**(6 / 32))))
+
+
+@pytest.mark.parametrize('heads', [1, 4])
+def test_self_attention_equals_the_module(heads):
+    torch.manual_seed(0)
+    attn = torch.nn.MultiheadAttention(16, heads, batch_first=True)
+    x = torch.randn(3, 10, 16, requires_grad=True)
+    mask = torch.ones(10, 10, dtype=torch.bool).triu(1)
+    for m in (None, mask):
+        ref = attn(x, x, x, attn_mask=m, need_weights=False)[0]
+        out = self_attention(attn, x, m)
+        assert torch.allclose(out, ref, atol=1e-6)
+        g_ref = torch.autograd.grad(ref.square().sum(),
+                                    [x, attn.in_proj_weight])
+        g_out = torch.autograd.grad(out.square().sum(),
+                                    [x, attn.in_proj_weight])
+        assert all(
+            torch.allclose(a, b, atol=1e-5) for a, b in zip(g_ref, g_out))
+
+
+def test_drop_path_add_matches_mmcv_drop_path():
+    from mmcv.cnn.bricks import DropPath
+
+    from usdrl_mm.models.layers.drop_path_add import drop_path_add
+    x, r = torch.randn(64, 5, 8), torch.randn(64, 5, 8)
+    torch.manual_seed(3)
+    ref = r + DropPath(0.3).train()(x)
+    torch.manual_seed(3)
+    out = drop_path_add(r, x, 0.3)
+    assert torch.allclose(out, ref, atol=1e-6)
+    dropped = (out - r).abs().sum(dim=(1, 2)) == 0
+    assert 0 < dropped.sum() < 64  # some samples dropped, not all
+    assert torch.equal(drop_path_add(r, x, 0.3, training=False), r + x)

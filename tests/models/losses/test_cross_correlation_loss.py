@@ -45,3 +45,14 @@ def test_decorrelated_identical_views_are_near_optimal():
 def test_bad_inputs():
     with pytest.raises(ValueError, match='equal'):
         cross_correlation(torch.zeros(4, 3), torch.zeros(4, 2))
+
+
+def test_gram_and_d_by_d_forms_agree():
+    torch.manual_seed(0)
+    views = [torch.randn(6, 40, requires_grad=True) for _ in range(3)]
+    gram = ViewCrossCorrelationLoss(loss_weight=1.0, gram=True)(views)
+    full = ViewCrossCorrelationLoss(loss_weight=1.0, gram=False)(views)
+    assert torch.allclose(gram, full, rtol=1e-5)
+    g1 = torch.autograd.grad(gram, views)
+    g2 = torch.autograd.grad(full, views)
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(g1, g2))

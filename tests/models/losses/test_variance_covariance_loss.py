@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from usdrl_mm.models.losses import VarianceCovarianceLoss, variance_covariance
+from usdrl_mm.models.losses.variance_covariance_loss import off_diagonal_sq_sum
 
 
 def test_hand_worked_variance_hinge():
@@ -40,3 +41,43 @@ def test_module_sums_over_views():
 def test_needs_more_than_one_sample():
     with pytest.raises(ValueError, match='B>1'):
         variance_covariance(torch.zeros(1, 4))
+
+
+def reference_off_diagonal(a, b):
+    prod = a.T @ b  # the (D, D) matrix, built explicitly
+    mask = ~torch.eye(prod.shape[0], dtype=torch.bool)
+    return prod[mask].pow(2).sum()
+
+
+@pytest.mark.parametrize('shape', [(8, 64), (64, 8)])
+def test_gram_form_equals_the_d_by_d_form(shape):
+    torch.manual_seed(0)
+    a = torch.randn(*shape, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(*shape, dtype=torch.float64, requires_grad=True)
+    for x, y in ((a, b), (a, a)):
+        fast = off_diagonal_sq_sum(x, y)
+        ref = reference_off_diagonal(x, y)
+        assert torch.allclose(fast, ref, rtol=1e-10)
+        ga = torch.autograd.grad(fast, (a, b), allow_unused=True)
+        gr = torch.autograd.grad(ref, (a, b), allow_unused=True)
+        for g1, g2 in zip(ga, gr):
+            assert (g1 is None) == (g2 is None)
+            if g1 is not None:
+                assert torch.allclose(g1, g2, rtol=1e-8)
+
+
+def test_float32_gram_form_keeps_precision():
+    torch.manual_seed(0)
+    z = torch.randn(32, 2048)
+    zc = z - z.mean(0)
+    ref = reference_off_diagonal(zc.double(), zc.double())
+    assert torch.allclose(off_diagonal_sq_sum(zc, zc).double(), ref, rtol=1e-5)
+
+
+def test_module_forms_agree():
+    torch.manual_seed(0)
+    views = [torch.randn(6, 40) for _ in range(2)]
+    assert torch.allclose(
+        VarianceCovarianceLoss(gram=True)(views),
+        VarianceCovarianceLoss(gram=False)(views),
+        rtol=1e-5)

@@ -1,3 +1,4 @@
+from .format_raw_skeleton import FormatRawSkeleton
 from .multi_view import SkeletonMultiView
 from .observe_prefix import ObservePrefix
 from .pack_dense_inputs import PackDenseSkeletonInputs
@@ -7,7 +8,7 @@ from .spatial_augments import (RandomJointLinearMap, RandomJointMask,
 from .temporal_crop_resize import TemporalCropResize
 
 __all__ = [
-    'ObservePrefix', 'PackDenseSkeletonInputs', 'PreNormalize3DPerFrame',
-    'RandomJointLinearMap', 'RandomJointMask', 'RandomSkeletonShear',
-    'SkeletonMultiView', 'TemporalCropResize'
+    'FormatRawSkeleton', 'ObservePrefix', 'PackDenseSkeletonInputs',
+    'PreNormalize3DPerFrame', 'RandomJointLinearMap', 'RandomJointMask',
+    'RandomSkeletonShear', 'SkeletonMultiView', 'TemporalCropResize'
 ]

@@ -1,6 +1,7 @@
 from mmcv.cnn.bricks import DropPath
 from torch import Tensor, nn
 
+from .drop_path_add import drop_path_add
 from .mlp import Mlp
 
 
@@ -46,11 +47,20 @@ class ConvAttention(nn.Module):
         self.mlp = Mlp(embed_dims, int(embed_dims * mlp_ratio))
         self.drop_path = DropPath(drop_path)
 
-    def forward(self, x: Tensor, attn_mask: Tensor = None) -> Tensor:
-        """(N, L, D) -> (N, L, D)."""
+    def attn_input(self, x: Tensor) -> Tensor:
+        """``LN_1(F)``, what the attention reads: (N, L, D) -> (N, L, D)."""
         # the conv mixes along the token axis: (N, L, D) -> (N, D, L) and back
         conv = self.conv1(x.transpose(1, 2)).transpose(1, 2)
-        f = self.norm1(x + self.act(conv))
-        g = x + self.drop_path(
-            self.attn(f, f, f, attn_mask=attn_mask, need_weights=False)[0])
+        return self.norm1(x + self.act(conv))
+
+    def finish(self, x: Tensor, attn_out: Tensor) -> Tensor:
+        """The rest of the branch, given ``Attn(LN_1(F))``."""
+        g = drop_path_add(x, attn_out, self.drop_path.drop_prob, self.training)
         return self.drop_path(self.mlp(self.norm2(g)))
+
+    def forward(self, x: Tensor, attn_mask: Tensor = None) -> Tensor:
+        """(N, L, D) -> (N, L, D)."""
+        f = self.attn_input(x)
+        return self.finish(
+            x,
+            self.attn(f, f, f, attn_mask=attn_mask, need_weights=False)[0])

@@ -1,8 +1,11 @@
+from typing import Tuple
+
 import torch
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
 from torch import Tensor, nn
 
+from .drop_path_add import drop_path_add
 from .mlp import Mlp
 
 
@@ -77,12 +80,24 @@ class DenseShiftAttention(nn.Module):
         h = torch.where(keep, xt, h)
         return h.transpose(1, 2)
 
+    def attn_input(self, x: Tensor) -> Tuple[Tensor, Tensor]:
+        """Both branches stacked, ``y = [H; x]`` (2N, L, D), and what the
+        attention reads, ``LN_1(y)``."""
+        y = torch.cat([self.shift(x), x])  # (2N, L, D): both branches
+        return y, self.norm1(y)
+
+    def finish(self, y: Tensor, attn_out: Tensor) -> Tensor:
+        """The rest of both branches and their mean, given
+        ``Attn(LN_1(y))``: (2N, L, D) -> (N, L, D)."""
+        n = y.shape[0] // 2
+        p = self.drop_path.drop_prob
+        y = drop_path_add(y, attn_out, p, self.training)
+        y = drop_path_add(y, self.mlp(self.norm2(y)), p, self.training)
+        return (y[:n] + y[n:]) * 0.5
+
     def forward(self, x: Tensor, attn_mask: Tensor = None) -> Tensor:
         """(N, L, D) -> (N, L, D)."""
-        n = x.shape[0]
-        y = torch.cat([self.shift(x), x])  # (2N, L, D): both branches
-        q = self.norm1(y)
-        y = y + self.drop_path(
+        y, q = self.attn_input(x)
+        return self.finish(
+            y,
             self.attn(q, q, q, attn_mask=attn_mask, need_weights=False)[0])
-        y = y + self.drop_path(self.mlp(self.norm2(y)))
-        return (y[:n] + y[n:]) * 0.5

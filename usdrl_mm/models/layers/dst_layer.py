@@ -3,6 +3,7 @@ from torch import Tensor, nn
 
 from .conv_attention import ConvAttention
 from .dense_shift_attention import DenseShiftAttention
+from .self_attention import self_attention
 
 
 class DSTLayer(nn.Module):
@@ -25,6 +26,10 @@ class DSTLayer(nn.Module):
         causal (bool): Token j only sees tokens <= j, in the attention of
             both branches (``forward`` builds the mask) and in DSA's token
             mixers. CA's conv must then be pointwise.
+        fuse_attention (bool): One batched :func:`self_attention` call for
+            CA and both DSA branches (they share the weights); False calls
+            CA and DSA one after the other through the attention module's
+            own forward. Same outputs.
     """
 
     def __init__(self,
@@ -36,7 +41,8 @@ class DSTLayer(nn.Module):
                  kernel_size: int = 1,
                  mlp_ratio: float = 2.,
                  drop_path: float = 0.1,
-                 causal: bool = False) -> None:
+                 causal: bool = False,
+                 fuse_attention: bool = True) -> None:
         super().__init__()
         if causal and kernel_size != 1:
             raise ValueError('a causal DST layer needs kernel_size=1: a '
@@ -46,6 +52,7 @@ class DSTLayer(nn.Module):
                              f'by num_heads ({num_heads})')
         self.alpha = alpha
         self.causal = causal
+        self.fuse_attention = fuse_attention
         attn = nn.MultiheadAttention(
             embed_dims, num_heads, dropout=0., batch_first=True)
         self.ca = ConvAttention(
@@ -74,5 +81,16 @@ class DSTLayer(nn.Module):
             # True = may not attend: every token later than the query
             attn_mask = torch.ones(
                 length, length, dtype=torch.bool, device=x.device).triu(1)
-        return (self.alpha * self.ca(x, attn_mask) +
-                (1 - self.alpha) * self.dsa(x, attn_mask))
+        if not self.fuse_attention:
+            return (self.alpha * self.ca(x, attn_mask) +
+                    (1 - self.alpha) * self.dsa(x, attn_mask))
+        # CA and DSA share the attention weights, so their three attention
+        # passes (CA, DSA's shifted and plain branches) run as one fused
+        # call (self_attention):
+        # 3 x (N, L, D) -> (3N, L, D)
+        n = x.shape[0]
+        f = self.ca.attn_input(x)
+        y, q = self.dsa.attn_input(x)
+        out = self_attention(self.attn, torch.cat([f, q]), attn_mask)
+        return (self.alpha * self.ca.finish(x, out[:n]) +
+                (1 - self.alpha) * self.dsa.finish(y, out[n:]))

@@ -1,14 +1,17 @@
 import itertools
-from typing import Sequence
+from typing import Optional, Sequence
 
 from mmaction.registry import MODELS
 from torch import Tensor, nn
+
+from .variance_covariance_loss import off_diagonal_sq_sum
 
 
 def cross_correlation(za: Tensor,
                       zb: Tensor,
                       off_diag_weight: float = 0.005,
-                      eps: float = 1e-6) -> Tensor:
+                      eps: float = 1e-6,
+                      gram: Optional[bool] = None) -> Tensor:
     """Barlow Twins term of two (B, D) embeddings (SPEC §7.3).
 
     .. math::
@@ -21,6 +24,9 @@ def cross_correlation(za: Tensor,
     original has no epsilon, so a constant dimension gives NaN (SPEC §17
     D24); clamping the deviation at ``eps`` changes nothing for any
     non-degenerate batch.
+
+    The off-diagonal sum comes from :func:`off_diagonal_sq_sum`, which never
+    builds the (D, D) matrix ``R`` when ``B < D`` (``gram`` forces a form).
     """
     if za.shape != zb.shape or za.dim() != 2 or za.shape[0] < 2:
         raise ValueError('cross_correlation needs equal (B>1, D) inputs, got '
@@ -28,10 +34,9 @@ def cross_correlation(za: Tensor,
     b = za.shape[0]
     na = (za - za.mean(0)) / za.std(0).clamp_min(eps)
     nb = (zb - zb.mean(0)) / zb.std(0).clamp_min(eps)
-    r = na.T @ nb / b
-    diag = r.diagonal()
+    diag = (na * nb).sum(dim=0) / b  # (D,): R_ii
     on_diag = (1 - diag).pow(2).sum()
-    off_diag = r.pow(2).sum() - diag.pow(2).sum()
+    off_diag = off_diagonal_sq_sum(na, nb, gram) / b**2
     return on_diag + off_diag_weight * off_diag
 
 
@@ -45,16 +50,20 @@ class ViewCrossCorrelationLoss(nn.Module):
             TPAMI code; SPEC §7.4).
         off_diag_weight (float): Weight of the off-diagonal terms.
         eps (float): Floor of the standard deviation.
+        gram (bool, optional): Force the Gram (True) or the D x D (False)
+            form of the off-diagonal sum; None picks by shape. Same value.
     """
 
     def __init__(self,
                  loss_weight: float = 1e-3,
                  off_diag_weight: float = 0.005,
-                 eps: float = 1e-6) -> None:
+                 eps: float = 1e-6,
+                 gram: Optional[bool] = None) -> None:
         super().__init__()
         self.loss_weight = loss_weight
         self.off_diag_weight = off_diag_weight
         self.eps = eps
+        self.gram = gram
 
     def forward(self, views: Sequence[Tensor]) -> Tensor:
         if len(views) < 2:
@@ -62,4 +71,4 @@ class ViewCrossCorrelationLoss(nn.Module):
         pairs = itertools.combinations(range(len(views)), 2)
         return self.loss_weight * sum(
             cross_correlation(views[a], views[b], self.off_diag_weight,
-                              self.eps) for a, b in pairs)
+                              self.eps, self.gram) for a, b in pairs)

@@ -1,0 +1,3 @@
+from .compile_hook import CompileModulesHook
+
+__all__ = ['CompileModulesHook']
