@@ -1,7 +1,7 @@
 """Every name usdrl_mm registers builds from a minimal config."""
 import pytest
-from mmaction.registry import (DATASETS, METRICS, MODELS, OPTIM_WRAPPERS,
-                               TRANSFORMS)
+from mmaction.registry import (DATASETS, HOOKS, METRICS, MODELS,
+                               OPTIM_WRAPPERS, TRANSFORMS)
 
 # yapf: disable
 MINIMAL = {
@@ -13,8 +13,16 @@ MINIMAL = {
         'MultiViewSimilarityLoss': dict(),
         'VarianceCovarianceLoss': dict(),
         'ViewCrossCorrelationLoss': dict(),
+        'MultiViewConsistencyLoss': dict(),
+        'MultiModalConsistencyLoss': dict(),
+        'MPCTHead': dict(),
         'SkeletonDataPreprocessor': dict(),
+        'BatchMultiViewPreprocessor': dict(),
+        'STTR': dict(hidden_dim=16, clip_len=8),
         'MGFD': dict(backbone=dict(type='DSTE', hidden_dim=16, clip_len=8),
+                     projector=dict(type='MGFDProjector', in_channels=16)),
+        'MPCT': dict(backbone=dict(type='DSTE', hidden_dim=16, clip_len=8,
+                                   in_channels=9),
                      projector=dict(type='MGFDProjector', in_channels=16)),
         'USDRLClsHead': dict(num_classes=3, in_channels=8),
         'USDRLFeatureHead': dict(),
@@ -29,11 +37,15 @@ MINIMAL = {
         'PreNormalize3DPerFrame': dict(),
         'PackDenseSkeletonInputs': dict(),
         'ObservePrefix': dict(ratio=0.5),
+        'FormatRawSkeleton': dict(),
     },
     METRICS: {
         'KNNMetric': dict(),
         'PKUDetectionMetric': dict(num_classes=3),
         'SegmentationMetric': dict(),
+    },
+    HOOKS: {
+        'CompileModulesHook': dict(),
     },
     OPTIM_WRAPPERS: {},  # needs an optimizer; covered in tests/engine
     DATASETS: {},  # needs files; covered in tests/datasets

@@ -45,18 +45,21 @@ def test_config_loads_and_builds(path):
         else str(cfg.model)
     if key not in _built_models:  # sizes and wiring; no init
         _built_models[key] = type(MODELS.build(cfg.model)).__name__
-    assert _built_models[key] in ('MGFD', 'RecognizerGCN', 'Recognizer3D')
+    assert _built_models[key] in ('MGFD', 'MPCT', 'RecognizerGCN',
+                                  'Recognizer3D')
 
 
 def test_config_names_follow_the_grammar():
     # {algorithm}_{backbone}[-variant]_{gpus}xb{batch}-{modality}-{epochs}e_
     # {dataset}-{split}-keypoint-3d.py and the benchmark / baseline forms
-    pretrain = re.compile(r'^mgfd_dste(-tiny)?_\d+xb\d+-(joint|bone|motion)-'
+    # jmb: joint, bone and motion in one model (MPCT, docs/mpct.md)
+    pretrain = re.compile(r'^(mgfd|mpct)_(dste|sttr)(-tiny(-[a-z]+)?)?_'
+                          r'\d+xb\d+-(joint|bone|motion|jmb)-'
                           r'\d+e_[a-z0-9]+-[a-z]+-keypoint-[23]d\.py$')
     bench = re.compile(r'^dste(-tiny)?-(early-linear|linear|knn|finetune|'
                        r'semi\d+pct|detection|detection-linear|segmentation)_'
-                       r'\d+xb\d+-(joint|bone|motion)(-\d+e)?_[a-z0-9]+-'
-                       r'[a-z]+-keypoint-3d\.py$|^dste-transfer-')
+                       r'\d+xb\d+-(joint|bone|motion|jmb)(-\d+e)?_[a-z0-9]+-'
+                       r'[a-z]+-keypoint-[23]d\.py$|^dste-transfer-')
     for path in TOP_LEVEL:
         name = osp.basename(path)
         if '/usdrl/benchmarks/' in path or '/usdrl/dense/' in path:
@@ -86,8 +89,13 @@ def test_paper_recipe_values():
         osp.join(
             REPO, 'configs/usdrl/'
             'mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py'))
+    # fused only selects the one-kernel implementation of the same update
     assert cfg.optim_wrapper.optimizer == dict(
-        type='Adam', lr=5e-4, betas=(0.9, 0.999), weight_decay=1e-5)
+        type='Adam',
+        lr=5e-4,
+        betas=(0.9, 0.999),
+        weight_decay=1e-5,
+        fused=True)
     assert cfg.train_cfg.max_epochs == 451
     assert cfg.param_scheduler[0].milestones == [351]
     assert cfg.train_dataloader.batch_size * 2 == 356

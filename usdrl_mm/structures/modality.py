@@ -6,7 +6,7 @@ preprocessor compute exactly the same numbers. Inputs are
 ``(..., T, V, C)``: any leading axes (batch, views, clips, persons), then
 frames, joints, coordinates.
 """
-from typing import Sequence, TypeVar
+from typing import Sequence, Tuple, TypeVar, Union
 
 import numpy as np
 
@@ -54,3 +54,46 @@ def derive_modality(joints: Array, modality: str,
         return motion_from_joints(joints)
     raise ValueError(f'unknown modality {modality!r}; '
                      f'choose one of {MODALITIES}')
+
+
+def as_modalities(modality: Union[str, Sequence[str]]) -> Tuple[str, ...]:
+    """``'bone'`` -> ``('bone',)``; a sequence is checked and kept in order.
+    """
+    names = (modality, ) if isinstance(modality, str) else tuple(modality)
+    unknown = [m for m in names if m not in MODALITIES]
+    if not names or unknown or len(set(names)) != len(names):
+        raise ValueError(f'unknown or repeated modality in {modality!r}; '
+                         f'choose distinct names from {MODALITIES}')
+    return names
+
+
+def stack_modalities(joints: Array, modalities: Sequence[str],
+                     parents: Sequence[int]) -> Array:
+    """(..., T, V, C) -> (..., T, V, G*C): the G streams concatenated along
+    the coordinate axis, in the given order (the early-fusion input of MPCT;
+    ``('joint', 'bone', 'motion')`` gives channels ``[x, y, z]`` of the
+    joint, then of the bone, then of the motion)."""
+    streams = [derive_modality(joints, m, parents) for m in modalities]
+    if len(streams) == 1:
+        return streams[0]
+    if isinstance(joints, np.ndarray):
+        return np.concatenate(streams, axis=-1)
+    import torch
+    return torch.cat(streams, dim=-1)
+
+
+def isolate_modality(x: Array, index: int, num_modalities: int) -> Array:
+    """(..., G*C) -> (..., G*C): keep the channels of stream ``index`` of a
+    :func:`stack_modalities` input and zero the other streams.
+
+    Fed to an encoder whose first layer is linear in the channels, this is
+    the single-modality input of the early-fusion model.
+    """
+    if x.shape[-1] % num_modalities or not 0 <= index < num_modalities:
+        raise ValueError(f'cannot take stream {index} of {num_modalities} '
+                         f'from {x.shape[-1]} channels')
+    c = x.shape[-1] // num_modalities
+    out = np.zeros_like(x) if isinstance(x, np.ndarray) else x.new_zeros(
+        x.shape)
+    out[..., index * c:(index + 1) * c] = x[..., index * c:(index + 1) * c]
+    return out

@@ -1,3 +1,4 @@
 from .mgfd import MGFD
+from .mpct import MPCT
 
-__all__ = ['MGFD']
+__all__ = ['MGFD', 'MPCT']

@@ -4,7 +4,7 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseDataPreprocessor
 
-from usdrl_mm.structures import MODALITIES, derive_modality, get_layout
+from usdrl_mm.structures import as_modalities, get_layout, stack_modalities
 
 
 @MODELS.register_module()
@@ -19,21 +19,22 @@ class SkeletonDataPreprocessor(BaseDataPreprocessor):
     Input ``data['inputs']``: a list of per-sample tensors
     ``(K, M, T, V, C)`` (K views for pretraining, K clips for recognition)
     or an already stacked ``(N, K, M, T, V, C)`` tensor. Output: float32
-    ``(N, K, M, T, V, C)`` of the chosen modality.
+    ``(N, K, M, T, V, C)`` of the chosen modality, or ``(N, K, M, T, V,
+    G*C)`` with the G streams of a modality list concatenated along the
+    coordinate axis in the given order (the J+M+B input of MPCT).
 
     Args:
-        modality (str): ``'joint'``, ``'bone'`` or ``'motion'``.
+        modality (str | sequence[str]): ``'joint'``, ``'bone'`` or
+            ``'motion'``, or several of them.
         layout (str): Skeleton layout name for the bone parents.
     """
 
     def __init__(self,
-                 modality: str = 'joint',
+                 modality: Union[str, Sequence[str]] = 'joint',
                  layout: str = 'nturgb+d',
                  non_blocking: Optional[bool] = False) -> None:
         super().__init__(non_blocking=non_blocking)
-        if modality not in MODALITIES:
-            raise ValueError(f'unknown modality {modality!r}; '
-                             f'choose one of {MODALITIES}')
+        self.modalities = as_modalities(modality)
         self.modality = modality
         self.layout = get_layout(layout)
 
@@ -55,5 +56,5 @@ class SkeletonDataPreprocessor(BaseDataPreprocessor):
         if inputs.dim() != 6:
             raise ValueError('expected batched skeletons (N, K, M, T, V, C), '
                              f'got {tuple(inputs.shape)}')
-        inputs = derive_modality(inputs, self.modality, self.layout.parents)
+        inputs = stack_modalities(inputs, self.modalities, self.layout.parents)
         return dict(inputs=inputs, data_samples=data.get('data_samples'))
