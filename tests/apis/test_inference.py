@@ -1,0 +1,228 @@
+import os.path as osp
+
+import mmengine
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from usdrl_mm.apis import (extract_features, inference_detector,
+                           inference_recognizer, inference_segmentor,
+                           init_model)
+from usdrl_mm.datasets.synthetic import generate_trimmed, generate_untrimmed
+from usdrl_mm.evaluation.functional import mean_filter
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REC_CFG = osp.join(
+    REPO, 'configs/usdrl/benchmarks/'
+    'dste-tiny-linear_1xb64-joint-20e_synthetic-xsub-keypoint-3d.py')
+DENSE_CFG = osp.join(
+    REPO, 'configs/usdrl/dense/'
+    'dste-tiny-detection-linear_1xb64-joint-15e_synthetic-xsub-keypoint-3d.py')
+TINY = {
+    'model.backbone.hidden_dim': 16,
+    'model.backbone.num_layers': 1,
+    'model.backbone.init_cfg': None,
+    'model.cls_head.in_channels': 32,
+}
+
+
+@pytest.fixture(scope='module')
+def recognizer():
+    torch.manual_seed(0)
+    return init_model(REC_CFG, cfg_options=TINY)
+
+
+@pytest.fixture(scope='module')
+def dense_model():
+    torch.manual_seed(0)
+    return init_model(DENSE_CFG, cfg_options=TINY)
+
+
+@pytest.fixture(scope='module')
+def clips():
+    annos = generate_trimmed(num_classes=2, num_subjects=3, num_reps=1)
+    return [a['keypoint'] for a in annos['annotations'][:3]]
+
+
+@pytest.fixture(scope='module')
+def sequence():
+    annos = generate_untrimmed(num_sequences=1, num_subjects=3)
+    return annos['annotations'][0]['keypoint'][:, :200]  # (1, 200, 25, 3)
+
+
+def test_init_model_builds_tiny_eval_model(recognizer):
+    assert not recognizer.training
+    assert recognizer.cfg.model.backbone.hidden_dim == 16
+    assert recognizer.backbone.hidden_dim == 16
+    assert recognizer.cls_head.fc.in_features == 32
+
+
+def test_init_model_leaves_config_and_drops_missing_pretrained(tmp_path):
+    cfg = Config.fromfile(REC_CFG)
+    missing = str(tmp_path / 'missing.pth')
+    options = {k: v for k, v in TINY.items() if 'init_cfg' not in k}
+    options['model.backbone.init_cfg.checkpoint'] = missing
+    model = init_model(cfg, cfg_options=options)
+    assert model.cfg.model.backbone.init_cfg is None
+    # the caller's config is untouched
+    assert cfg.model.backbone.hidden_dim == 64
+    assert cfg.model.backbone.init_cfg.type == 'Pretrained'
+
+
+def test_init_model_loads_pretrained_and_checkpoint(tmp_path, recognizer):
+    path = str(tmp_path / 'ckpt.pth')
+    torch.save(
+        dict(state_dict=recognizer.state_dict(), meta=dict(epoch=1)), path)
+    # a full checkpoint
+    loaded = init_model(REC_CFG, path, cfg_options=TINY)
+    for (name, a), b in zip(recognizer.state_dict().items(),
+                            loaded.state_dict().values()):
+        assert torch.equal(a, b), name
+    # the encoder through the backbone's Pretrained init_cfg
+    options = {k: v for k, v in TINY.items() if 'init_cfg' not in k}
+    options['model.backbone.init_cfg.checkpoint'] = path
+    pretrained = init_model(REC_CFG, cfg_options=options)
+    assert torch.equal(pretrained.backbone.spatial_pos,
+                       recognizer.backbone.spatial_pos)
+    w = recognizer.backbone.state_dict()
+    for name, value in pretrained.backbone.state_dict().items():
+        assert torch.equal(value, w[name]), name
+
+
+def test_extract_features_shapes_and_determinism(recognizer, clips):
+    feats = extract_features(recognizer, clips[:2])
+    assert isinstance(feats, np.ndarray)
+    assert feats.shape == (2, 32) and feats.dtype == np.float32
+    assert np.isfinite(feats).all()
+    assert not np.allclose(feats[0], feats[1])
+    np.testing.assert_array_equal(feats,
+                                  extract_features(recognizer, clips[:2]))
+    singles = np.concatenate([extract_features(recognizer, c) for c in clips])
+    np.testing.assert_allclose(
+        extract_features(recognizer, clips, batch_size=2),
+        singles,
+        rtol=1e-5,
+        atol=1e-5)
+    np.testing.assert_allclose(feats, singles[:2], rtol=1e-5, atol=1e-5)
+
+
+def test_extract_features_from_annotation_file(recognizer, clips, tmp_path):
+    annotations = [
+        dict(frame_dir=f'c{i}', keypoint=kp, total_frames=kp.shape[1])
+        for i, kp in enumerate(clips)
+    ]
+    path = str(tmp_path / 'ann.pkl')
+    mmengine.dump(dict(annotations=annotations), path)
+    np.testing.assert_allclose(
+        extract_features(recognizer, path),
+        extract_features(recognizer, clips),
+        rtol=1e-5,
+        atol=1e-5)
+
+
+def test_extract_features_of_dense_model(dense_model, clips):
+    # the window pipeline packs dense samples; clips take the minimal path
+    feats = extract_features(dense_model, clips[:2])
+    assert feats.shape == (2, 32) and np.isfinite(feats).all()
+
+
+def test_inference_recognizer(recognizer, clips, tmp_path):
+    result = inference_recognizer(recognizer, clips[0])
+    assert set(result) == {'label', 'score', 'scores'}
+    assert isinstance(result['label'], int)
+    assert isinstance(result['score'], float)
+    assert result['scores'].shape == (10, )
+    assert 0 <= result['label'] < 10
+    assert result['score'] == pytest.approx(result['scores'].max())
+    assert result['scores'].sum() == pytest.approx(1.0, abs=1e-5)
+
+    label_map = tmp_path / 'labels.txt'
+    label_map.write_text('\n'.join(f'action{i}' for i in range(10)))
+    results = inference_recognizer(recognizer, clips, str(label_map))
+    assert isinstance(results, list) and len(results) == 3
+    np.testing.assert_allclose(results[0]['scores'], result['scores'], 1e-5,
+                               1e-6)
+    assert results[0]['label_name'] == f'action{result["label"]}'
+
+    short = tmp_path / 'short.txt'
+    short.write_text('a\nb\n')
+    with pytest.raises(ValueError, match='2 names for 10 classes'):
+        inference_recognizer(recognizer, clips[0], str(short))
+
+
+def test_inference_detector(dense_model, sequence):
+    t = sequence.shape[1]
+    # a zero activity threshold makes the whole sequence one proposal
+    everything = inference_detector(
+        dense_model, sequence, dict(method='activity', smooth=1, threshold=0.))
+    assert len(everything) == 1
+    assert (everything[0]['start'], everything[0]['end']) == (0, t)
+
+    proposals = inference_detector(dense_model, sequence,
+                                   dict(method='class_runs', threshold=0.05))
+    assert proposals
+    for p in proposals:
+        assert set(p) == {'label', 'start', 'end', 'score'}
+        assert 0 <= p['start'] < p['end'] <= t
+        assert 0 <= p['label'] < 10
+        assert 0. <= p['score'] <= 1.
+    assert proposals == inference_detector(
+        dense_model, sequence, dict(method='class_runs', threshold=0.05))
+    # the config's rule (activity, smooth 20, threshold 0.4) by default
+    assert isinstance(inference_detector(dense_model, sequence), list)
+
+
+@pytest.mark.parametrize('num_frames', [30, 64, 200])
+def test_inference_segmentor(dense_model, sequence, num_frames):
+    seq = sequence[:, :num_frames]
+    result = inference_segmentor(dense_model, seq)
+    assert result['labels'].shape == (num_frames, )
+    assert result['labels'].dtype == np.int64
+    assert result['scores'].shape == (num_frames, 11)
+    np.testing.assert_allclose(result['scores'].sum(-1), 1., atol=1e-5)
+    np.testing.assert_array_equal(result['labels'],
+                                  result['scores'].argmax(-1))
+    smoothed = inference_segmentor(dense_model, seq, smooth=5)
+    np.testing.assert_allclose(smoothed['scores'],
+                               mean_filter(result['scores'], 5))
+
+
+def test_segmentor_windows_are_independent_of_later_frames(
+        dense_model, sequence):
+    # with the test stride (one window per 64 frames) the first window's
+    # frames do not see frames past 64
+    assert dense_model.cfg.test_dataloader.dataset.stride == 64
+    a = inference_segmentor(dense_model, sequence[:, :150])['scores']
+    b = inference_segmentor(dense_model, sequence[:, :128])['scores']
+    np.testing.assert_allclose(a[:64], b[:64], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('bad, match', [
+    (np.zeros((50, 25, 3), np.float32), r'\(M, T, V, C\)'),
+    (np.zeros((1, 50, 17, 3), np.float32), '17 joints'),
+    (np.zeros((1, 50, 25, 2), np.float32), '2 channels'),
+    (np.zeros((1, 0, 25, 3), np.float32), 'empty'),
+])
+def test_unusable_input(recognizer, dense_model, bad, match):
+    with pytest.raises(ValueError, match=match):
+        extract_features(recognizer, bad)
+    with pytest.raises(ValueError, match=match):
+        inference_recognizer(recognizer, [bad])
+    with pytest.raises(ValueError, match=match):
+        inference_segmentor(dense_model, bad)
+
+
+def test_nan_and_wrong_model(recognizer, dense_model, sequence):
+    nan = sequence.copy()
+    nan[0, 3, 4, 1] = np.nan
+    with pytest.raises(ValueError, match='NaN'):
+        inference_detector(dense_model, nan)
+    with pytest.raises(ValueError, match='UntrimmedPoseDataset'):
+        inference_detector(recognizer, sequence)
+    with pytest.raises(ValueError, match='one untrimmed sequence'):
+        inference_segmentor(dense_model, [sequence, sequence])
+    with pytest.raises(ValueError, match='smooth'):
+        inference_segmentor(dense_model, sequence, smooth=0)
+    with pytest.raises(TypeError, match='skeletons must be'):
+        extract_features(recognizer, 3)

@@ -1,0 +1,421 @@
+"""High-level inference: build a model from a config and run it on raw
+skeleton arrays, as MMAction2's ``mmaction.apis`` does for videos.
+
+Skeletons are MMAction2 ``(M, T, V, C)`` arrays (persons, frames, joints,
+coordinates). Clip-level functions run the config's test pipeline, so the
+arrays get the same normalisation and temporal resize as in testing; the
+dense functions cut an untrimmed sequence into the config's test windows
+with :class:`UntrimmedPoseDataset` and stitch the window scores back with
+:func:`stitch_windows`.
+"""
+import copy
+import logging
+import os.path as osp
+import tempfile
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Union
+
+import mmengine
+import numpy as np
+import torch
+from mmaction.registry import DATASETS, MODELS
+from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.logging import MMLogger, print_log
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+from torch import nn
+
+from usdrl_mm.evaluation.functional import (generate_proposals, mean_filter,
+                                            stitch_windows, window_record)
+from usdrl_mm.models.necks.usdrl_pool_neck import USDRLPoolNeck
+
+ConfigLike = Union[str, Path, Config]
+SkeletonInput = Union[np.ndarray, Sequence, Dict, str, Path]
+
+DEFAULT_PROPOSAL = dict(method='activity', smooth=20, threshold=0.4)
+
+
+def init_model(config: ConfigLike,
+               checkpoint: Optional[str] = None,
+               device: Union[str, torch.device] = 'cpu',
+               cfg_options: Optional[Dict] = None) -> nn.Module:
+    """Build a model from a config and optionally load a checkpoint.
+
+    The backbone's ``Pretrained`` ``init_cfg`` is dropped when a checkpoint
+    is given (the checkpoint holds the encoder too) or when its file does
+    not exist (the model then starts from its own initialisation); both are
+    logged. Checkpoints are read with torch's weights-only loader, which
+    accepts mmengine checkpoints because importing ``usdrl_mm`` allow-lists
+    their globals.
+
+    Args:
+        config (str | Path | Config): Config file or object (not modified).
+        checkpoint (str, optional): Checkpoint to load.
+        device (str | torch.device): Where the model runs.
+        cfg_options (dict, optional): ``--cfg-options``-style overrides,
+            e.g. ``{'model.backbone.hidden_dim': 16}``.
+
+    Returns:
+        nn.Module: The model in eval mode with the used config in
+        ``model.cfg``.
+    """
+    if isinstance(config, (str, Path)):
+        cfg = Config.fromfile(str(config))
+    elif isinstance(config, Config):
+        cfg = copy.deepcopy(config)
+    else:
+        raise TypeError('config must be a file name or a Config, got '
+                        f'{type(config).__name__}')
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+
+    backbone = cfg.model.get('backbone')
+    init_cfg = backbone.get('init_cfg') if backbone is not None else None
+    if isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained':
+        source = init_cfg.get('checkpoint') or ''
+        if checkpoint is not None or not osp.isfile(source):
+            reason = ('the checkpoint replaces it'
+                      if checkpoint is not None else 'the file does not exist')
+            print_log(
+                f'init_model: ignoring the backbone Pretrained init_cfg '
+                f'({source!r}): {reason}',
+                logger='current')
+            backbone.init_cfg = None
+
+    model = MODELS.build(cfg.model)
+    if checkpoint is None:
+        # mmengine logs every parameter's init at INFO; keep notes only
+        logger = MMLogger.get_current_instance()
+        level = logger.level
+        logger.setLevel(logging.WARNING)
+        try:
+            model.init_weights()
+        finally:
+            logger.setLevel(level)
+    else:
+        ckpt = load_checkpoint(model, checkpoint, map_location='cpu')
+        meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
+        if 'dataset_meta' in meta:
+            model.dataset_meta = meta['dataset_meta']
+    model.cfg = cfg
+    model.to(device)
+    model.eval()
+    return model
+
+
+def _encoder_geometry(model: nn.Module) -> Dict[str, int]:
+    """Joints, channels, persons and clip length the backbone expects."""
+    backbone = model.backbone
+    cfg = model.cfg.model.backbone
+    return {
+        key: int(getattr(backbone, key, cfg.get(key)))
+        for key in ('num_joints', 'in_channels', 'num_persons', 'clip_len')
+    }
+
+
+def _as_annotations(skeletons: SkeletonInput) -> List[Dict]:
+    """Arrays, annotation dicts, lists of either, or a ``.pkl`` path ->
+    annotation dicts with at least ``keypoint``."""
+    if isinstance(skeletons, (str, Path)):
+        if not osp.isfile(str(skeletons)):
+            raise FileNotFoundError(f'annotation file {skeletons} not found')
+        return _as_annotations(mmengine.load(str(skeletons)))
+    if isinstance(skeletons, np.ndarray) or torch.is_tensor(skeletons):
+        return [dict(keypoint=np.asarray(skeletons))]
+    if isinstance(skeletons, dict):
+        if 'annotations' in skeletons:
+            return _as_annotations(list(skeletons['annotations']))
+        if 'keypoint' in skeletons:
+            return [dict(skeletons)]
+        raise ValueError('a skeleton dict needs `keypoint` (one sample) or '
+                         '`annotations` (a PoseDataset file)')
+    if isinstance(skeletons, (list, tuple)):
+        if not skeletons:
+            raise ValueError('no skeletons given')
+        out = []
+        for item in skeletons:
+            if isinstance(item, dict):
+                if 'keypoint' not in item:
+                    raise ValueError('annotation without `keypoint`')
+                out.append(dict(item))
+            else:
+                out.append(dict(keypoint=np.asarray(item)))
+        return out
+    raise TypeError('skeletons must be an (M, T, V, C) array, a list of '
+                    'them, an annotation dict or a .pkl path, got '
+                    f'{type(skeletons).__name__}')
+
+
+def _checked(anno: Dict, index: int, geometry: Dict[str, int]) -> Dict:
+    """Validate one annotation against the model and fill the keys the
+    pipelines read (``total_frames``, ``frame_dir``)."""
+    name = anno.get('frame_dir', f'#{index}')
+    kp = np.asarray(anno['keypoint'])
+    if kp.ndim != 4:
+        raise ValueError(f'skeleton {name!r} must be (M, T, V, C), got shape '
+                         f'{kp.shape}')
+    m, t, v, c = kp.shape
+    if min(m, t) < 1:
+        raise ValueError(f'skeleton {name!r} is empty: shape {kp.shape}')
+    if not np.isfinite(kp).all():
+        raise ValueError(f'skeleton {name!r} holds NaN or inf coordinates')
+    if v != geometry['num_joints']:
+        raise ValueError(f'skeleton {name!r} has {v} joints; the model '
+                         f'expects {geometry["num_joints"]}')
+    channels = c + ('keypoint_score' in anno)  # FormatGCNInput adds scores
+    if channels != geometry['in_channels']:
+        raise ValueError(f'skeleton {name!r} has {channels} channels per '
+                         'joint (scores included); the model expects '
+                         f'{geometry["in_channels"]}')
+    out = dict(anno, keypoint=kp.astype(np.float32))
+    out.setdefault('frame_dir', f'sample_{index}')
+    out.setdefault('total_frames', t)
+    out.setdefault('start_index', 0)
+    out.setdefault('modality', 'Pose')
+    return out
+
+
+def _test_dataset_cfg(cfg: Config) -> Dict:
+    for key in ('test_dataloader', 'val_dataloader'):
+        loader = cfg.get(key)
+        if loader and 'dataset' in loader:
+            return loader.dataset
+    return {}
+
+
+def _clip_pipeline(model: nn.Module, clip_len: int) -> Compose:
+    """The config's test pipeline with its resize set to ``clip_len``, or,
+    when it does not produce whole clips (dense configs), the config's
+    normalisation + ``TemporalCropResize`` + ``FormatGCNInput`` +
+    ``PackActionInputs``."""
+    geometry = _encoder_geometry(model)
+    steps = copy.deepcopy(
+        list(_test_dataset_cfg(model.cfg).get('pipeline', [])))
+    types = [step['type'] for step in steps]
+    if 'TemporalCropResize' in types and 'PackActionInputs' in types:
+        steps[types.index('TemporalCropResize')]['clip_len'] = clip_len
+        return Compose(steps)
+    normalise = [s for s in steps if s['type'].startswith('PreNormalize')]
+    if not normalise and geometry['in_channels'] == 3:
+        normalise = [dict(type='PreNormalize3DPerFrame')]
+    return Compose(normalise + [
+        dict(
+            type='TemporalCropResize',
+            clip_len=clip_len,
+            ratio=1.0,
+            mode='center'),
+        dict(type='FormatGCNInput', num_person=geometry['num_persons']),
+        dict(type='PackActionInputs'),
+    ])
+
+
+def _packed_clips(model: nn.Module, skeletons: SkeletonInput,
+                  clip_len: Optional[int]) -> List[Dict]:
+    geometry = _encoder_geometry(model)
+    pipeline = _clip_pipeline(model, clip_len or geometry['clip_len'])
+    return [
+        pipeline(_checked(anno, i, geometry))
+        for i, anno in enumerate(_as_annotations(skeletons))
+    ]
+
+
+def _batches(items: List, batch_size: int) -> List[List]:
+    return [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
+
+
+@torch.no_grad()
+def extract_features(model: nn.Module,
+                     skeletons: SkeletonInput,
+                     clip_len: Optional[int] = None,
+                     batch_size: int = 16) -> np.ndarray:
+    """Pooled clip features ``(N, 2D)`` of the encoder.
+
+    Every sample goes through the clip pipeline (see :func:`_clip_pipeline`),
+    the backbone and :class:`USDRLPoolNeck`; the features of a sample's
+    clips are averaged.
+
+    Args:
+        model (nn.Module): A model from :func:`init_model` with a two-stream
+            backbone (DSTE / STTR).
+        skeletons: An ``(M, T, V, C)`` array, a list of them, an annotation
+            dict (one sample or a PoseDataset file) or a ``.pkl`` path.
+        clip_len (int, optional): Frames per clip; defaults to the
+            backbone's ``clip_len`` (DSTE needs exactly that).
+        batch_size (int): Clips per forward pass.
+
+    Returns:
+        np.ndarray: ``(N, 2D)`` float32 features, one row per sample.
+    """
+    pool = USDRLPoolNeck()
+    out = []
+    for batch in _batches(
+            _packed_clips(model, skeletons, clip_len), batch_size):
+        data = model.data_preprocessor(pseudo_collate(batch), False)
+        inputs = data['inputs']  # (N, num_clips, M, T, V, C)
+        feats, _ = model.extract_feat(inputs, stage='backbone')
+        if not isinstance(feats, (tuple, list)) or len(feats) != 2:
+            raise TypeError('extract_features needs a two-stream backbone '
+                            'returning (temporal, spatial) tokens')
+        pooled = pool(feats)  # (N*num_clips, 2D)
+        # (N*num_clips, 2D) -> (N, num_clips, 2D): average the clips
+        pooled = pooled.view(inputs.shape[0], -1, pooled.shape[-1]).mean(1)
+        out.append(pooled.float().cpu().numpy())
+    return np.concatenate(out, axis=0)
+
+
+def _read_label_map(label_map: Optional[str]) -> Optional[List[str]]:
+    if label_map is None:
+        return None
+    with open(label_map, encoding='utf-8') as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def _clip_scores(sample) -> np.ndarray:
+    """(K,) class scores of a predicted sample: ``pred_scores.item`` in
+    MMAction2 1.1, ``pred_score`` from 1.2 on."""
+    scores = sample.pred_scores.item if 'pred_scores' in sample \
+        else sample.pred_score
+    return scores.float().cpu().numpy()
+
+
+@torch.no_grad()
+def inference_recognizer(model: nn.Module,
+                         skeletons: SkeletonInput,
+                         label_map: Optional[str] = None,
+                         batch_size: int = 16) -> Union[Dict, List[Dict]]:
+    """Classify skeleton clips with a recognizer (``USDRLClsHead``).
+
+    Args:
+        model (nn.Module): A recognizer from :func:`init_model`.
+        skeletons: As for :func:`extract_features`.
+        label_map (str, optional): Text file with one class name per line;
+            adds ``label_name`` to every result.
+        batch_size (int): Clips per forward pass.
+
+    Returns:
+        dict | list[dict]: ``dict(label=int, score=float, scores=(K,)
+        array)`` per sample; a single dict for a single array input.
+    """
+    names = _read_label_map(label_map)
+    results = []
+    for batch in _batches(_packed_clips(model, skeletons, None), batch_size):
+        for sample in model.test_step(pseudo_collate(batch)):
+            scores = _clip_scores(sample)  # (K,)
+            label = int(scores.argmax())
+            result = dict(
+                label=label, score=float(scores[label]), scores=scores)
+            if names is not None:
+                if len(names) != scores.shape[0]:
+                    raise ValueError(f'label map {label_map} has '
+                                     f'{len(names)} names for '
+                                     f'{scores.shape[0]} classes')
+                result['label_name'] = names[label]
+            results.append(result)
+    one_sample = isinstance(skeletons, dict) and 'keypoint' in skeletons
+    if isinstance(skeletons, np.ndarray) or one_sample:
+        return results[0]
+    return results
+
+
+@torch.no_grad()
+def _frame_scores(model: nn.Module,
+                  sequence: Union[np.ndarray, Dict],
+                  batch_size: int = 16) -> np.ndarray:
+    """Stitched per-frame scores ``(T, K)`` of an untrimmed sequence, with
+    the config's test windows (``clip_len``, ``stride``,
+    ``frame_interval``) and window pipeline."""
+    annos = _as_annotations(sequence)
+    if len(annos) != 1:
+        raise ValueError('dense inference takes one untrimmed sequence, got '
+                         f'{len(annos)}')
+    anno = _checked(annos[0], 0, _encoder_geometry(model))
+    anno.setdefault('segments', np.zeros((0, 3), dtype=np.int64))
+    dataset_cfg = copy.deepcopy(dict(_test_dataset_cfg(model.cfg)))
+    if dataset_cfg.get('type') != 'UntrimmedPoseDataset':
+        raise ValueError('dense inference needs a config whose test dataset '
+                         'is an UntrimmedPoseDataset (a detection / '
+                         'segmentation config)')
+    with tempfile.TemporaryDirectory() as tmp:
+        ann_file = osp.join(tmp, 'sequence.pkl')
+        mmengine.dump(dict(annotations=[anno]), ann_file)
+        dataset_cfg.update(
+            ann_file=ann_file, split=None, test_mode=True, num_classes=None)
+        dataset_cfg.pop('data_root', None)
+        dataset = DATASETS.build(dataset_cfg)
+        windows = [dataset[i] for i in range(len(dataset))]
+    records = []
+    for batch in _batches(windows, batch_size):
+        for sample in model.test_step(pseudo_collate(batch)):
+            if 'pred_frame_scores' not in sample:
+                raise TypeError('dense inference needs a DenseFrameHead')
+            records.append(window_record(sample.to_dict()))
+    scores, _ = stitch_windows(records)[anno['frame_dir']]
+    return scores  # (T, K), background at index 0
+
+
+def inference_detector(model: nn.Module,
+                       sequence: Union[np.ndarray, Dict],
+                       proposal: Optional[Dict] = None,
+                       batch_size: int = 16) -> List[Dict]:
+    """Temporal action detection on one untrimmed ``(M, T, V, C)``
+    sequence.
+
+    Args:
+        model (nn.Module): A dense model (``DenseFrameHead``) from
+            :func:`init_model`.
+        sequence (np.ndarray | dict): The sequence, or an annotation dict
+            with ``keypoint`` (and ``keypoint_score`` for 2D data).
+        proposal (dict, optional): ``method`` and options of
+            :func:`generate_proposals`; defaults to the config's
+            ``PKUDetectionMetric`` rule, else activity proposals with
+            ``smooth=20, threshold=0.4``.
+        batch_size (int): Windows per forward pass.
+
+    Returns:
+        list[dict]: ``dict(label, start, end, score)`` per proposal with a
+        0-based action ``label`` (background excluded, as in the
+        annotations' ``segments``) and an exclusive ``end`` frame.
+    """
+    if proposal is None:
+        proposal = DEFAULT_PROPOSAL
+        evaluators = model.cfg.get('test_evaluator') or []
+        for metric in (evaluators if isinstance(evaluators,
+                                                (list,
+                                                 tuple)) else [evaluators]):
+            if metric.get('type') == 'PKUDetectionMetric':
+                proposal = metric.get('proposal', DEFAULT_PROPOSAL)
+    options = {k: v for k, v in dict(proposal).items() if k != 'method'}
+    scores = _frame_scores(model, sequence, batch_size)
+    return [
+        dict(label=label - 1, start=start, end=end, score=score)
+        for label, start, end, score in generate_proposals(
+            scores,
+            dict(proposal).get('method', 'activity'), **options)
+    ]
+
+
+def inference_segmentor(model: nn.Module,
+                        sequence: Union[np.ndarray, Dict],
+                        smooth: int = 1,
+                        batch_size: int = 16) -> Dict[str, np.ndarray]:
+    """Per-frame action labels of one untrimmed ``(M, T, V, C)`` sequence.
+
+    Args:
+        model (nn.Module): A dense model from :func:`init_model`.
+        sequence (np.ndarray | dict): As for :func:`inference_detector`.
+        smooth (int): Mean-filter the stitched scores over this many frames
+            before the argmax (1 = none).
+        batch_size (int): Windows per forward pass.
+
+    Returns:
+        dict: ``labels (T,)`` int64 with 0 = background and ``c + 1`` for
+        action ``c``, and ``scores (T, K)`` (smoothed when ``smooth > 1``).
+    """
+    if int(smooth) < 1:
+        raise ValueError(f'smooth must be >= 1 frame, got {smooth}')
+    scores = _frame_scores(model, sequence, batch_size)
+    if smooth > 1:
+        scores = mean_filter(scores, int(smooth))
+    return dict(labels=scores.argmax(-1).astype(np.int64), scores=scores)
