@@ -49,7 +49,7 @@ echo "[mpct] linear probe and kNN of every encoder (log: $OUT/eval.log)"
 python tools/analysis_tools/eval_encoders.py --linear "$LINEAR" --knn "$KNN" \
     --encoders "${ENCODERS[@]}" --work-dir "$OUT/eval" > "$OUT/eval.log" 2>&1
 
-python - "$OUT" "$CFG" "$SUFFIX" $VARIANTS <<'EOF' | tee "$OUT/table.md"
+python -W ignore - "$OUT" "$CFG" "$SUFFIX" $VARIANTS <<'EOF' | tee "$OUT/table.md"
 import glob
 import json
 import os.path as osp
