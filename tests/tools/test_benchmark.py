@@ -58,6 +58,16 @@ def check_common(result, mode, config, batch_size):
     return round(views)
 
 
+def reported_rates(result, prefix):
+    """The JSON carries a positive rate for ``prefix`` (whatever its size:
+    speed is recorded by the tool, never asserted)."""
+    rates = [
+        v for k, v in result.items()
+        if k.startswith(prefix) and k.endswith('_per_s')
+    ]
+    return len(rates) == 1 and rates[0] > 0
+
+
 @pytest.mark.parametrize('mode', ['pretrain', 'infer', 'data'])
 def test_modes_on_the_tiny_config(mode, synthetic_data, tool_env):
     config = TINY.format('')
@@ -70,7 +80,7 @@ def test_modes_on_the_tiny_config(mode, synthetic_data, tool_env):
     if mode == 'data':
         assert result['batched_augment'] is False
         assert result['loader_s_mean'] > 0
-        assert result['preprocess_clips_per_s'] > 0
+        assert reported_rates(result, 'preprocess')
 
 
 def test_batched_config_pretrains_on_real_batches_and_times_augmentation(
@@ -88,7 +98,7 @@ def test_batched_config_pretrains_on_real_batches_and_times_augmentation(
     ], tool_env)
     assert check_common(result, 'data', config, 4) == 4
     assert result['batched_augment'] is True
-    assert result['preprocess_clips_per_s'] > 0
+    assert reported_rates(result, 'preprocess')
 
 
 def test_mmaction_recognizers_infer(synthetic_data, tool_env):
@@ -114,7 +124,7 @@ def test_augment_comparison(synthetic_data, tool_env):
     assert result['clips'] == 16 and result['batch_size'] == 4
     for path in ('per_sample', 'batched'):
         assert result[f'{path}_s_mean'] > 0
-        assert result[f'{path}_clips_per_s'] > 0
+        assert reported_rates(result, path)
     assert result['speedup'] == pytest.approx(result['per_sample_s_mean'] /
                                               result['batched_s_mean'])
     assert 'speedup:' in out
