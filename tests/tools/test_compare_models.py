@@ -24,7 +24,9 @@ def test_table_and_plot_for_two_models(synthetic_data, tmp_path):
     # the tiny DSTE (hidden 64) is far smaller than ST-GCN
     assert by_name['dste']['params_M'] < 0.5 < by_name['stgcn']['params_M']
     for r in rows:
-        assert r['GFLOPs_per_clip'] > 0 and r['clips_per_s'] > 0
+        # every column is filled; speed is only recorded, never compared
+        measured = [r['GFLOPs_per_clip'], r['clips_per_s']]
+        assert all(value > 0 for value in measured)
         assert r['accuracy'] is None  # no checkpoints given
     for name in ('comparison.md', 'comparison.csv', 'comparison.png'):
         assert osp.getsize(osp.join(str(tmp_path), name)) > 0
