@@ -48,3 +48,44 @@ def tool_env() -> dict:
     env = dict(os.environ)
     env['PYTHONPATH'] = REPO_ROOT + os.pathsep + env.get('PYTHONPATH', '')
     return env
+
+
+@pytest.fixture(scope='session')
+def run_tool(tool_env):
+    """``run_tool(['tools/train.py', ...])`` runs a tool with this python
+    from the repo root, asserts it succeeded (showing the end of its output
+    otherwise) and returns stdout + stderr."""
+    import subprocess
+
+    def run(args, timeout: int = 600) -> str:
+        proc = subprocess.run([sys.executable, *args],
+                              cwd=REPO_ROOT,
+                              env=tool_env,
+                              capture_output=True,
+                              text=True,
+                              timeout=timeout)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, out[-3000:]
+        return out
+
+    return run
+
+
+@pytest.fixture(scope='session')
+def loader_options():
+    """``--cfg-options`` that point the given dataloaders of a config at an
+    annotation file with ``classes`` classes, in-process (no workers)."""
+
+    def options(ann, classes, loaders=('train', 'val', 'test'), **extra):
+        opts = []
+        for loader in loaders:
+            opts += [
+                f'{loader}_dataloader.dataset.ann_file={ann}',
+                f'{loader}_dataloader.dataset.num_classes={classes}',
+                f'{loader}_dataloader.num_workers=0',
+                f'{loader}_dataloader.persistent_workers=False'
+            ]
+            opts += [f'{loader}_dataloader.{k}={v}' for k, v in extra.items()]
+        return opts
+
+    return options

@@ -4,8 +4,6 @@ import glob
 import json
 import os.path as osp
 import re
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -22,56 +20,33 @@ KNN = osp.join(
     'dste-tiny-knn_1xb128-joint_synthetic-xsub-keypoint-3d.py')
 
 
-def run(args, env):
-    proc = subprocess.run([sys.executable, *args],
-                          cwd=REPO,
-                          env=env,
-                          capture_output=True,
-                          text=True,
-                          timeout=600)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-3000:]
-    return out
-
-
-def data_options(ann, classes, loaders=('train', 'val', 'test')):
-    opts = []
-    for loader in loaders:
-        opts += [
-            f'{loader}_dataloader.dataset.ann_file={ann}',
-            f'{loader}_dataloader.dataset.num_classes={classes}',
-            f'{loader}_dataloader.num_workers=0',
-            f'{loader}_dataloader.persistent_workers=False'
-        ]
-    return opts
-
-
 @pytest.fixture(scope='module')
-def pretrained(synthetic_data, tmp_path_factory, tool_env):
+def pretrained(synthetic_data, tmp_path_factory, run_tool):
     work = str(tmp_path_factory.mktemp('pretrain'))
-    run([
+    run_tool([
         'tools/train.py', PRETRAIN, '--work-dir', work, '--cfg-options',
         'model.backbone.hidden_dim=16', 'model.projector.in_channels=16',
         'train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False',
         f'train_dataloader.dataset.ann_file={synthetic_data["trimmed"]}',
         'train_cfg.max_epochs=1'
-    ], tool_env)
+    ])
     return osp.join(work, 'epoch_1.pth')
 
 
 @pytest.fixture(scope='module')
-def probed(pretrained, synthetic_data, tmp_path_factory, tool_env):
+def probed(pretrained, synthetic_data, tmp_path_factory, run_tool,
+           loader_options):
     work = str(tmp_path_factory.mktemp('linear'))
-    out = run([
+    out = run_tool([
         'tools/train.py', LINEAR, '--work-dir', work, '--cfg-options',
         'model.backbone.hidden_dim=16', 'model.cls_head.in_channels=32',
         'model.cls_head.num_classes=4',
         f'model.backbone.init_cfg.checkpoint={pretrained}',
         'train_dataloader.batch_size=8', 'train_cfg.max_epochs=2',
         'train_cfg.val_begin=1', 'train_cfg.val_interval=1',
-        *data_options(synthetic_data['trimmed'], 4)
-    ], tool_env)
+        *loader_options(synthetic_data['trimmed'], 4)
+    ])
     return work, out
 
 
@@ -88,37 +63,37 @@ def test_linear_probe_trains_only_the_classifier(pretrained, probed):
     assert after['cls_head.fc.bias'].abs().sum() > 0
 
 
-def test_test_tool_dumps_scores_that_fuse(probed, synthetic_data, tool_env,
-                                          tmp_path):
+def test_test_tool_dumps_scores_that_fuse(probed, synthetic_data, run_tool,
+                                          loader_options, tmp_path):
     work, _ = probed
     dump = str(tmp_path / 'joint.pkl')
-    out = run([
+    out = run_tool([
         'tools/test.py', LINEAR,
         osp.join(work, 'epoch_2.pth'), '--work-dir',
         str(tmp_path), '--dump', dump, '--cfg-options',
         'model.backbone.hidden_dim=16', 'model.cls_head.in_channels=32',
         'model.cls_head.num_classes=4', 'model.backbone.init_cfg=None',
-        *data_options(synthetic_data['trimmed'], 4, ('test', ))
-    ], tool_env)
+        *loader_options(synthetic_data['trimmed'], 4, ('test', ))
+    ])
     top1 = float(re.search(r'acc/top1: ([0-9.]+)', out).group(1))
-    fused = run([
+    fused = run_tool([
         'tools/analysis_tools/fuse_scores.py', '--preds', dump, dump,
         '--coefficients', '1', '2'
-    ], tool_env)
+    ])
     assert f'top1 {top1:.4f}' in fused  # a model fused with itself
 
 
-def test_knn_through_the_test_tool(pretrained, synthetic_data, tool_env,
+def test_knn_through_the_test_tool(pretrained, synthetic_data, run_tool,
                                    tmp_path):
     ann = synthetic_data['trimmed']
-    out = run([
+    out = run_tool([
         'tools/test.py', KNN, pretrained, '--work-dir',
         str(tmp_path), '--cfg-options', 'model.backbone.hidden_dim=16',
         f'test_dataloader.dataset.gallery.ann_file={ann}',
         f'test_dataloader.dataset.query.ann_file={ann}',
         'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'
-    ], tool_env)
+    ])
     values = re.findall(r'knn/top1_k(\d+): ([0-9.]+)', out)
     assert [k for k, _ in values] == ['1', '5', '20']
     assert all(0 <= float(v) <= 1 for _, v in values)
@@ -126,16 +101,17 @@ def test_knn_through_the_test_tool(pretrained, synthetic_data, tool_env,
 
 
 def test_eval_encoders_compares_checkpoints(pretrained, synthetic_data,
-                                            tool_env, tmp_path):
+                                            run_tool, loader_options,
+                                            tmp_path):
     random_init = str(tmp_path / 'random.pth')
-    run([
+    run_tool([
         'tools/misc/init_checkpoint.py', PRETRAIN, random_init,
         '--cfg-options', 'model.backbone.hidden_dim=16',
         'model.projector.in_channels=16'
-    ], tool_env)
+    ])
     ann = synthetic_data['trimmed']
     work = str(tmp_path / 'eval')
-    run([
+    run_tool([
         'tools/analysis_tools/eval_encoders.py', '--linear', LINEAR, '--knn',
         KNN, '--work-dir', work, '--encoders', f'pretrained={pretrained}',
         f'random={random_init}', '--cfg-options',
@@ -143,12 +119,12 @@ def test_eval_encoders_compares_checkpoints(pretrained, synthetic_data,
         'model.cls_head.in_channels=32', 'model.cls_head.num_classes=4',
         'train_dataloader.batch_size=8', 'train_cfg.max_epochs=1',
         'train_cfg.val_begin=1', 'train_cfg.val_interval=1',
-        *data_options(ann, 4), '--knn-options',
+        *loader_options(ann, 4), '--knn-options',
         f'test_dataloader.dataset.gallery.ann_file={ann}',
         f'test_dataloader.dataset.query.ann_file={ann}',
         'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'
-    ], tool_env)
+    ])
     with open(osp.join(work, 'results.json')) as f:
         results = json.load(f)['results']
     assert set(results) == {'pretrained', 'random'}
