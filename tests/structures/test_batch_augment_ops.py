@@ -218,3 +218,42 @@ def test_draws_are_reproducible_with_a_seeded_generator():
     assert not torch.equal(first[1], other[1])
     assert not torch.equal(first[3], other[3])
     assert isinstance(first[2], ops.LinearMapParams)
+
+
+def test_views_of_a_clip_list_equal_the_stacked_crop():
+    # clips of different stored lengths, read in place
+    valid = [40, 137, 300]
+    x = padded_clips(valid)
+    clips = [x[0, :, :40], x[1, :, :200], x[2]]
+    params = ops.draw_crop(
+        torch.tensor(valid).repeat_interleave(4),
+        generator=torch.Generator().manual_seed(8))
+    source = torch.arange(3).repeat_interleave(4)
+    expected = ops.apply_crop(x, params, 64, source)
+    scratch = torch.full((2 * expected.numel() + 5, ), float('nan'))
+    views = ops.crop_clip_views(clips, params, 64, 4, scratch)
+    assert torch.equal(views, expected)
+    assert not views.isnan().any()
+    assert torch.equal(ops.crop_clip_views(clips, params, 64, 4), views)
+    with pytest.raises(ValueError, match='scratch needs'):
+        ops.crop_clip_views(clips, params, 64, 4, scratch[:10])
+    with pytest.raises(ValueError, match='crop windows for 3 clips'):
+        ops.crop_clip_views(clips, params, 64, 2)
+    with pytest.raises(ValueError, match='ends after'):
+        ops.crop_clip_views([x[0, :, :30]] + clips[1:], params, 64, 4)
+
+
+def test_in_place_map_equals_the_new_tensor_map():
+    x = padded_clips([300] * 4)
+    lin = ops.draw_linear_map(
+        4, 25, 15, 3, generator=torch.Generator().manual_seed(9))
+    mask = ops.joints_to_mask(lin.joints, 25)
+    expected = ops.map_joints(x, lin.matrix, mask)
+    scratch = torch.empty(x.numel())
+    y = x.clone()
+    out = ops.map_joints(y, lin.matrix, mask, inplace=True, scratch=scratch)
+    assert out.data_ptr() == y.data_ptr() and torch.equal(out, expected)
+    every = ops.map_joints(x.clone(), lin.matrix, inplace=True)
+    assert torch.allclose(every, ops.map_joints(x, lin.matrix))
+    with pytest.raises(ValueError, match='contiguous float32'):
+        ops.map_joints(x.double(), lin.matrix, mask, inplace=True)

@@ -7,8 +7,9 @@ per-clip parameters. The formulas are those of the numpy ops, so the same
 parameters give the same numbers (tested against them):
 
 - crop-resize: ``crop_windows`` is ``crop_window`` for a vector of valid
-  lengths; ``apply_crop`` gathers each clip's two source frames per output
-  frame and blends them linearly;
+  lengths; ``apply_crop`` (any sample per view) and ``crop_clip_views``
+  (K views per clip of a list) gather each clip's two source frames per
+  output frame and blend them linearly;
 - shear ``x' = S x`` and the random linear map ``x' = x R`` of chosen joints
   are one batched matrix product ``x @ A_b`` per clip b, kept only on the
   clip's selected joints;
@@ -108,6 +109,39 @@ def linear_resize_plans(length: Tensor,
     return i0, i1, (src - i0).float()
 
 
+def crop_rows(params: CropParams, out_len: int, persons: int,
+              person_stride: Tensor) -> Tuple[Tensor, Tensor]:
+    """Where every output frame of a crop-resize reads, as rows of a clip.
+
+    A clip ``(M, T, V, C)`` is read as ``(M*T, V*C)`` rows: frame ``t`` of
+    person ``m`` is row ``m * T + t``; ``person_stride`` ``(B,)`` is that
+    ``T`` for each of the B crops. Returns ``rows`` ``(B, 2, M, out_len)``
+    int64, the two source rows of every output frame (``start + i0`` and
+    ``start + i1`` of :func:`linear_resize_plans`), and their blend weights
+    ``w`` ``(B, out_len)``.
+    """
+    if bool((params.start + params.length > person_stride).any()):
+        raise ValueError('a crop window ends after the last frame '
+                         f'({person_stride.max().item()})')
+    i0, i1, w = linear_resize_plans(params.length, out_len)
+    # (B, out_len) x 2 -> (B, 2, 1, out_len): frame indices in the clip
+    frames = torch.stack((i0, i1), 1)[:, :, None] + \
+        params.start[:, None, None, None]
+    # (M,) x (B,) -> (B, 1, M, 1): first row of each person
+    person = torch.arange(persons, device=frames.device)
+    person = (person[None] * person_stride[:, None])[:, None, :, None]
+    return frames + person, w
+
+
+def blend_pairs(pairs: Tensor, w: Tensor) -> Tensor:
+    """``(B, 2, M, L, D)`` pairs of source rows and ``(B, L)`` weights ->
+    ``(B, M, L, D)`` ``(1 - w) first + w second`` (``torch.lerp``: equal to
+    that up to rounding, and exact at ``w = 0``)."""
+    b, _, _, length, _ = pairs.shape
+    # (B, L) -> (B, 1, L, 1): one weight per output frame
+    return torch.lerp(pairs[:, 0], pairs[:, 1], w.view(b, 1, length, 1))
+
+
 def apply_crop(x: Tensor,
                params: CropParams,
                out_len: int,
@@ -118,8 +152,8 @@ def apply_crop(x: Tensor,
     Clip b reads sample ``source[b]`` of ``x`` (``arange(N)`` when
     ``None``), so several views of one sample share the input without a
     copy, and takes frames ``start_b + i0`` and ``start_b + i1`` of its
-    linear plan (:func:`linear_resize_plans`): two row gathers from ``x``
-    seen as one ``(V*C)`` row per frame.
+    linear plan (:func:`linear_resize_plans`): one row gather from ``x``
+    seen as one ``(V*C)`` row per frame, then one blend.
     """
     if x.dim() < 4:
         raise ValueError(f'expected (N, ..., T, V, C) clips, got {x.shape}')
@@ -128,28 +162,68 @@ def apply_crop(x: Tensor,
     if source.shape != params.start.shape:
         raise ValueError(f'{source.shape[0]} sources for '
                          f'{params.start.shape[0]} crop windows')
-    if bool((params.start + params.length > x.shape[-3]).any()):
-        raise ValueError('a crop window ends after the last frame '
-                         f'({x.shape[-3]})')
-    i0, i1, w = linear_resize_plans(params.length, out_len)
     n, t, v, c = x.shape[0], x.shape[-3], x.shape[-2], x.shape[-1]
     inner = x.shape[1:-3]  # persons, or nothing
     groups = math.prod(inner)
+    rows, w = crop_rows(params, out_len, groups,
+                        torch.full_like(params.start, t))
+    # first row of each clip's sample: (B,) -> (B, 1, 1, 1)
+    rows = rows + (source * groups * t)[:, None, None, None]
     # (N, ..., T, V, C) -> (N*I*T, V*C): one row per frame of every person
     flat = x.float().reshape(n * groups * t, v * c)
-    # first row of each (clip, person): (B, 1) and (I,) -> (B, I, 1)
-    base = (source[:, None] * groups +
-            torch.arange(groups, device=x.device)) * t + params.start[:, None]
-    base = base[..., None]
-    shape = (-1, *inner, out_len, v, c)
-    # (B, I, out_len) row indices -> (B*I*out_len, V*C) -> (B, ..., out_len,
-    # V, C)
-    a = flat.index_select(0, (base + i0[:, None]).flatten()).view(shape)
-    b = flat.index_select(0, (base + i1[:, None]).flatten()).view(shape)
-    # (B, out_len) -> (B, 1, ..., 1, out_len, 1, 1)
-    w = w.view(w.shape[0], *[1] * len(inner), out_len, 1, 1)
-    # a + w (b - a): (1 - w) a + w b in one pass, equal up to rounding
-    return torch.lerp(a, b, w)
+    # (B*2*I*out_len, V*C) -> (B, 2, I, out_len, V*C)
+    pairs = flat.index_select(0, rows.flatten()).view(-1, 2, groups, out_len,
+                                                      v * c)
+    return blend_pairs(pairs, w).view(-1, *inner, out_len, v, c)
+
+
+def crop_clip_views(clips: Sequence[Tensor],
+                    params: CropParams,
+                    out_len: int,
+                    num_views: int,
+                    scratch: Optional[Tensor] = None) -> Tensor:
+    """Crop-resize ``num_views`` views of each clip of a list: ``N`` clips
+    ``(M, T_n, V, C)`` -> ``(N*K, M, out_len, V, C)`` float32, view k of
+    clip n in row ``n*K + k`` with window ``params[n*K + k]``.
+
+    The clips may differ in length; they are read in place, one gather per
+    clip into its K views' slot, so a batch is never padded or stacked
+    (stacking 64 NTU clips costs more than all the views). ``scratch``, a
+    float32 buffer of at least ``2 * N*K*M*out_len*V*C`` elements on the
+    clips' device, holds the gathered frame pairs (a new buffer when
+    ``None``).
+    """
+    if not clips:
+        raise ValueError('no clips to crop')
+    m, _, v, c = clips[0].shape
+    if any(x.dim() != 4 or x.shape[0] != m or x.shape[2:] != (v, c)
+           for x in clips):
+        raise ValueError('clips need one (M, V, C) to share a batch, got '
+                         f'{sorted({tuple(x.shape) for x in clips})}')
+    n, k = len(clips), num_views
+    if params.start.shape != (n * k, ):
+        raise ValueError(f'{params.start.shape[0]} crop windows for {n} '
+                         f'clips of {k} views')
+    frames = torch.tensor([x.shape[1] for x in clips],
+                          device=params.start.device)
+    rows, w = crop_rows(params, out_len, m, frames.repeat_interleave(k))
+    # (N*K, 2, M, L) -> (N, K*2*M*L): the rows each clip gives
+    rows = rows.view(n, -1)
+    size = rows.numel() * v * c
+    if scratch is None:
+        scratch = clips[0].new_empty(size, dtype=torch.float32)
+    elif scratch.numel() < size or scratch.dtype != torch.float32:
+        raise ValueError(f'scratch needs {size} float32 elements, got '
+                         f'{scratch.numel()} {scratch.dtype}')
+    # (N, K*2*M*L, V*C): the frame pairs of clip n's views, contiguous
+    pairs = scratch[:size].view(n, -1, v * c)
+    for clip, clip_rows, slot in zip(clips, rows.unbind(), pairs.unbind()):
+        # (M, T_n, V, C) -> (M*T_n, V*C) rows: a view of a contiguous clip
+        torch.index_select(
+            clip.float().reshape(-1, v * c), 0, clip_rows, out=slot)
+    # (N, K*2*M*L, V*C) -> (N*K, 2, M, L, V*C) -> (N*K, M, L, V, C)
+    pairs = pairs.view(n * k, 2, m, out_len, v * c)
+    return blend_pairs(pairs, w).view(n * k, m, out_len, v, c)
 
 
 def shear_matrices(off_diagonal: Tensor) -> Tensor:
@@ -180,7 +254,9 @@ def draw_shear(num: int,
 
 def map_joints(x: Tensor,
                matrix: Tensor,
-               joint_mask: Optional[Tensor] = None) -> Tensor:
+               joint_mask: Optional[Tensor] = None,
+               inplace: bool = False,
+               scratch: Optional[Tensor] = None) -> Tensor:
     """``x'_b = x_b[..., :c] @ A_b`` on the selected joints of every clip.
 
     ``x`` is ``(B, ..., V, C)``, ``matrix`` ``(B, c, c)`` with ``c <= C``
@@ -188,32 +264,55 @@ def map_joints(x: Tensor,
     (every joint when ``None``). Row-vector convention: a shear ``S x`` is
     ``A = S^T``; the three view augmentations are all of this form.
 
-    Implemented as one product with a per-joint ``(C, C)`` matrix: ``A_b``
-    padded with the identity on the extra channels for a selected joint,
-    the identity for the others.
+    Two passes over the clip: one batched product ``y = x A'_b`` of every
+    joint with ``A_b`` padded by the identity on the extra channels, then
+    ``lerp(x, y, keep)`` with ``keep`` 1 on the selected joints and 0
+    elsewhere, which is exactly ``y`` or ``x``. (Per-joint 3 x 3 products,
+    or a ``where`` whose mask broadcasts over the last axis, run several
+    times slower on a CPU: their innermost loop is 3 elements long.)
+
+    ``inplace`` writes the result into ``x`` (float32, contiguous);
+    ``scratch`` (float32, at least ``x.numel()`` elements) holds ``y``.
     """
     b, c, channels = x.shape[0], matrix.shape[-1], x.shape[-1]
     if matrix.shape != (b, c, c) or c > channels:
         raise ValueError(f'need (B, c, c) matrices with c <= C for clips '
                          f'{tuple(x.shape)}, got {tuple(matrix.shape)}')
-    eye = torch.eye(channels, device=x.device)
-    full = eye.repeat(b, 1, 1)  # (B, C, C)
+    if inplace and (x.dtype != torch.float32 or not x.is_contiguous()):
+        raise ValueError('an in-place map needs a contiguous float32 clip')
+    full = torch.eye(channels, device=x.device).repeat(b, 1, 1)  # (B, C, C)
     full[:, :c, :c] = matrix
-    x = x.float()
+    x = x.float().contiguous()
+    # (B, ..., V, C) -> (B, I*T*V, C): one row per joint of every frame
+    rows = x.view(b, -1, channels)
     if joint_mask is None:
+        if not inplace:
+            return torch.bmm(rows, full).view(x.shape)
+        # bmm cannot write over its input: blend with every joint kept
         joint_mask = torch.ones(
-            x.shape[0], x.shape[-2], dtype=torch.bool, device=x.device)
-    # (B, V) -> (B, V, C, C): A_b on the selected joints, I elsewhere
-    per_joint = torch.where(joint_mask[:, :, None, None], full[:, None], eye)
-    # (B, V, C, C) -> (B, 1, ..., 1, V, C, C) to broadcast over persons and
-    # frames; then x' = sum_c x[..., c] A[c, :] as C in-place multiply-adds
-    # over the clip (a batched matmul with 3 x 3 matrices per joint is
-    # slower on a CPU: it transposes the clip into tiny products)
-    per_joint = per_joint.view(b, *[1] * (x.dim() - 3), *per_joint.shape[1:])
-    out = x[..., :1] * per_joint[..., 0, :]
-    for k in range(1, channels):
-        out.addcmul_(x[..., k:k + 1], per_joint[..., k, :])
-    return out
+            b, x.shape[-2], dtype=torch.bool, device=x.device)
+    y = torch.bmm(rows, full, out=_buffer(scratch, x))
+    # (B, V) -> (B, 1, V*C): 1 on every channel of a selected joint
+    keep = joint_mask.to(x.dtype).repeat_interleave(channels, dim=1)[:, None]
+    width = x.shape[-2] * channels
+    # (B, I*T*V, C) -> (B, I*T, V*C): one row per frame
+    mixed = torch.lerp(
+        x.view(b, -1, width),
+        y.view(b, -1, width),
+        keep,
+        out=x.view(b, -1, width) if inplace else None)
+    return mixed.view(x.shape)
+
+
+def _buffer(scratch: Optional[Tensor], like: Tensor) -> Optional[Tensor]:
+    """The first ``like.numel()`` elements of ``scratch`` shaped as
+    ``(B, rows, C)`` like ``like``; ``None`` (a new tensor) without one."""
+    if scratch is None:
+        return None
+    if scratch.numel() < like.numel() or scratch.dtype != like.dtype:
+        raise ValueError(f'scratch needs {like.numel()} {like.dtype} '
+                         f'elements, got {scratch.numel()} {scratch.dtype}')
+    return scratch[:like.numel()].view(like.shape[0], -1, like.shape[-1])
 
 
 def apply_shear(x: Tensor, shear: Tensor) -> Tensor:

@@ -1,16 +1,16 @@
 # The four USDRL views drawn on the device for a whole batch
 # (BatchMultiViewPreprocessor) instead of per sample in the dataloader
 # workers (SkeletonMultiView in ntu60_xsub_mgfd_4view.py): the same recipe
-# and probabilities (SPEC §8.1). The workers only pre-normalise and pad the
-# raw valid frames. Add this file to the _base_ list after the per-sample
+# and probabilities (SPEC §8.1). The workers only pre-normalise and hand
+# over the valid frames, unpadded: the preprocessor reads clips of different
+# lengths where they are. Add this file to the _base_ list after the per-sample
 # dataset base (its names are new, so the two combine) and select it with
 #   model = dict(data_preprocessor={{_base_.batch_view_preprocessor}})
 #   train_dataloader = dict(
 #       dataset=dict(pipeline={{_base_.batch_view_pipeline}}))
 batch_view_pipeline = [
     dict(type='PreNormalize3DPerFrame', center_joint=1, xaxis=(4, 8)),
-    # the original feeder stores 300 frames per sample
-    dict(type='FormatRawSkeleton', num_person=2, max_frames=300),
+    dict(type='FormatRawSkeleton', num_person=2),
     dict(type='PackActionInputs', meta_keys=('valid_len', )),
 ]
 # merged into the model's data preprocessor, which keeps its modality and

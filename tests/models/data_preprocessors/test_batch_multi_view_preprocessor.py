@@ -64,18 +64,18 @@ def test_views_equal_the_per_sample_ops_for_the_drawn_params(
         channels, coord_channels):
     pre = BatchMultiViewPreprocessor(coord_channels=coord_channels)
     data = raw_batch(channels=channels)
-    raw, valid_len = pre.stack_raw(data['inputs'], data['data_samples'])
+    clips, valid_len = pre.collect_raw(data['inputs'], data['data_samples'])
     assert valid_len.tolist() == VALID
     torch.manual_seed(0)
     params = pre.draw_views(valid_len, 25, coord_channels or channels)
-    views = pre.apply_views(raw, params)
+    views = pre.apply_views(clips, params)
     # forward draws the same parameters from the same global seed
     torch.manual_seed(0)
     assert torch.equal(pre(data)['inputs'], views)
     assert set(params.branch.tolist()) == {0, 1, 2}  # all three are checked
     for b in range(len(VALID) * 4):
         n, k = divmod(b, 4)
-        expected = reference_view(raw[n].numpy(), VALID[n], params, b)
+        expected = reference_view(clips[n].numpy(), VALID[n], params, b)
         assert np.allclose(views[n, k].numpy(), expected, atol=1e-5), b
 
 
@@ -84,7 +84,7 @@ def test_a_score_channel_is_kept_by_maps_and_zeroed_by_masks():
     torch.manual_seed(1)
     params = pre.draw_views(torch.tensor([300] * 16), 25, 2)
     data = raw_batch([300] * 16)
-    views = pre.apply_views(pre.stack_raw(data['inputs'], None)[0], params)
+    views = pre.apply_views(pre.collect_raw(data['inputs'], None)[0], params)
     crops = BatchMultiViewPreprocessor(
         branch_probs=(0, 0, 1), shear_magnitude=0.)
     # a zero shear is the identity: the crops alone
@@ -151,13 +151,20 @@ def test_modality_is_derived_after_the_views():
 def test_valid_length_defaults_to_the_clip_length_and_errors():
     pre = BatchMultiViewPreprocessor()
     clips = [torch.randn(2, 50, 25, 3), torch.randn(1, 90, 25, 3)[[0, 0]]]
-    raw, valid_len = pre.stack_raw(clips, None)
-    assert raw.shape == (2, 2, 90, 25, 3) and valid_len.tolist() == [50, 90]
-    assert (raw[0, :, 50:] == 0).all()
+    raw, valid_len = pre.collect_raw(clips, None)
+    assert [x.shape[1] for x in raw] == valid_len.tolist() == [50, 90]
     assert pre(dict(inputs=clips))['inputs'].shape == (2, 4, 2, 64, 25, 3)
+    # a stacked batch is read as its clips
+    torch.manual_seed(5)
+    stacked = pre(dict(inputs=torch.stack([clips[1], clips[1]])))['inputs']
+    torch.manual_seed(5)
+    listed = pre(dict(inputs=[clips[1], clips[1]]))['inputs']
+    assert torch.equal(stacked, listed)
+    with pytest.raises(ValueError, match='one \\(M, V, C\\)'):
+        pre(dict(inputs=[clips[0], clips[0][:1]]))
     with pytest.raises(ValueError, match='valid lengths'):
-        pre.stack_raw(clips,
-                      [ActionDataSample(metainfo=dict(valid_len=0))] * 2)
+        pre.collect_raw(clips,
+                        [ActionDataSample(metainfo=dict(valid_len=0))] * 2)
     with pytest.raises(ValueError, match='FormatRawSkeleton'):
         pre(dict(inputs=[torch.zeros(1, 2, 64, 25, 3)]))
     with pytest.raises(ValueError, match='coord_channels'):
@@ -190,7 +197,8 @@ def test_one_mgfd_training_step():
 def test_batched_config_matches_the_per_sample_config(synthetic_data,
                                                       repo_root):
     """The same samples through either pipeline and preprocessor give
-    inputs of one shape, and the raw pipeline keeps the valid frames."""
+    inputs of one shape, and the raw pipeline hands over the valid frames
+    only."""
     outs = {}
     for variant in ('', '-batchaug'):
         cfg = Config.fromfile(f'{repo_root}/{CONFIGS.format(variant)}')
@@ -204,5 +212,5 @@ def test_batched_config_matches_the_per_sample_config(synthetic_data,
     assert batched.shape == outs[''][1].shape == (3, 4, 2, 64, 25, 3)
     for x, sample in zip(batch['inputs'], batch['data_samples']):
         n = sample.valid_len
-        assert x.shape == (2, 300, 25, 3) and 1 <= n < 300
-        assert (x[:, n:] == 0).all() and x[0, n - 1].abs().sum() > 0
+        assert x.shape == (2, n, 25, 3) and 1 <= n < 300
+        assert x[0, n - 1].abs().sum() > 0

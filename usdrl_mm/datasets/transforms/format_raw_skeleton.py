@@ -69,9 +69,12 @@ class FormatRawSkeleton(BaseTransform):
             keypoint = np.concatenate((keypoint, score), axis=-1)
         m, _, v, c = keypoint.shape
         frames = n if self.max_frames is None else self.max_frames
-        out = np.zeros((self.num_person, frames, v, c), dtype=np.float32)
-        keep = min(m, self.num_person)
-        out[:keep, :n] = keypoint[:keep]
+        if m == self.num_person and frames == n:  # nothing to pad or cut
+            out = np.ascontiguousarray(keypoint, dtype=np.float32)
+        else:
+            out = np.zeros((self.num_person, frames, v, c), dtype=np.float32)
+            keep = min(m, self.num_person)
+            out[:keep, :n] = keypoint[:keep]
         results['keypoint'] = out
         results['valid_len'] = n
         return results

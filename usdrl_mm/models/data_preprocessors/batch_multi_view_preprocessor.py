@@ -4,7 +4,7 @@ import torch
 from mmaction.registry import MODELS
 from torch import Tensor
 
-from usdrl_mm.structures.batch_augment_ops import (CropParams, apply_crop,
+from usdrl_mm.structures.batch_augment_ops import (CropParams, crop_clip_views,
                                                    draw_crop, draw_linear_map,
                                                    draw_shear, joints_to_mask,
                                                    map_joints)
@@ -60,8 +60,8 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
     Input ``data['inputs']``: per-sample raw clips ``(M, T_i, V, C)`` (from
     ``FormatRawSkeleton``) or a stacked ``(N, M, T, V, C)`` tensor. The
     valid length of a clip is ``data_samples[i].valid_len`` when packed,
-    else its own length ``T_i`` (clips of different lengths are zero-padded
-    to the longest).
+    else its own length ``T_i``. Clips of different lengths are read where
+    they are, one gather per clip, never padded or stacked.
 
     Args:
         num_views (int): Views per sample (4 in USDRL).
@@ -112,16 +112,16 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         self.map_magnitude = map_magnitude
         self.branch_probs = tuple(float(p) for p in branch_probs)
         self.coord_channels = coord_channels
+        self._scratch: Optional[Tensor] = None
 
-    def stack_raw(self, inputs: Union[Tensor, Sequence[Tensor]],
-                  data_samples: Optional[list]) -> Tuple[Tensor, Tensor]:
-        """Raw clips -> ``(N, M, T, V, C)`` float32 zero-padded in time and
-        their valid lengths ``(N,)`` int64 on the same device."""
-        if isinstance(inputs, Tensor):
-            clips: List[Tensor] = list(inputs)
-        else:
-            clips = list(inputs)
-        if any(x.dim() != 4 for x in clips):
+    def collect_raw(
+            self, inputs: Union[Tensor, Sequence[Tensor]],
+            data_samples: Optional[list]) -> Tuple[List[Tensor], Tensor]:
+        """Raw clips -> a list of ``(M, T_i, V, C)`` float32 clips, as they
+        came (not padded or stacked), and their valid lengths ``(N,)``
+        int64 on the clips' device."""
+        clips = [x.float() for x in inputs]
+        if not clips or any(x.dim() != 4 for x in clips):
             raise ValueError('expected raw clips (M, T, V, C) from '
                              'FormatRawSkeleton, got shapes '
                              f'{sorted({tuple(x.shape) for x in clips})}')
@@ -135,16 +135,23 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         if bad:
             raise ValueError('valid lengths must be in [1, frames]; got '
                              f'(valid_len, frames) {bad}')
-        longest = max(lengths)
-        if all(t == longest for t in lengths):
-            raw = torch.stack(clips).float()
-        else:  # (M, T_i, V, C) -> (M, longest, V, C), zeros at the end
-            m, _, v, c = clips[0].shape
-            raw = clips[0].new_zeros((len(clips), m, longest, v, c),
-                                     dtype=torch.float32)
-            for i, x in enumerate(clips):
-                raw[i, :, :x.shape[1]] = x
-        return raw, torch.tensor(valid, device=raw.device)
+        return clips, torch.tensor(valid, device=clips[0].device)
+
+    def scratch(self, numel: int, device: torch.device) -> Tensor:
+        """A float32 work buffer of ``numel`` elements, kept between
+        batches.
+
+        Why not a new tensor per batch: the CPU allocator hands large
+        blocks back to the system, and refilling 10 MB of fresh pages
+        costs about as much as one pass of the view maths (measured with
+        ``tools/analysis_tools/benchmark_augment.py``). The buffer only
+        holds intermediates; the views returned are always new tensors.
+        """
+        buf = self._scratch
+        if buf is None or buf.numel() < numel or buf.device != device:
+            buf = self._scratch = torch.empty(
+                numel, dtype=torch.float32, device=device)
+        return buf[:numel]
 
     def draw_views(self,
                    valid_len: Tensor,
@@ -176,13 +183,17 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
             torch.where(is_shear, shear, torch.zeros_like(shear)))
         return ViewParams(crop, branch, linear.joints, matrix)
 
-    def apply_views(self, raw: Tensor, params: ViewParams) -> Tensor:
-        """``(N, M, T, V, C)`` raw clips -> ``(N, K, M, clip_len, V, C)``
-        views."""
-        n, k = raw.shape[0], self.num_views
-        source = torch.arange(n, device=raw.device).repeat_interleave(k)
-        views = apply_crop(raw, params.crop, self.clip_len, source)
-        v, channels = raw.shape[-2], raw.shape[-1]
+    def apply_views(self, clips: Union[Tensor, Sequence[Tensor]],
+                    params: ViewParams) -> Tensor:
+        """N raw clips ``(M, T_i, V, C)`` (a list, or a stacked ``(N, M, T,
+        V, C)`` tensor) -> ``(N, K, M, clip_len, V, C)`` views."""
+        n, k = len(clips), self.num_views
+        m, _, v, channels = clips[0].shape
+        device = params.matrix.device
+        size = n * k * m * self.clip_len * v * channels
+        # the frame pairs of the crops, then the products of the maps
+        work = self.scratch(2 * size, device)
+        views = crop_clip_views(clips, params.crop, self.clip_len, k, work)
         c = params.matrix.shape[-1]
         is_shear = params.branch == BRANCHES.index('shear')
         is_mask = params.branch == BRANCHES.index('mask')
@@ -190,24 +201,23 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         # a mask also zeroes the channels after c (the score)
         matrix = torch.where(is_shear[:, None, None],
                              params.matrix.transpose(1, 2), params.matrix)
-        full = torch.eye(
-            channels, device=raw.device).repeat(matrix.shape[0], 1, 1)
+        full = torch.eye(channels, device=device).repeat(n * k, 1, 1)
         full[:, :c, :c] = matrix
         full = full * (~is_mask).float()[:, None, None]
         chosen = joints_to_mask(params.joints, v) | is_shear[:, None]
-        views = map_joints(views, full, chosen)
+        views = map_joints(views, full, chosen, inplace=True, scratch=work)
         # (N*K, M, T, V, C) -> (N, K, M, T, V, C)
         return views.view(n, k, *views.shape[1:])
 
     def forward(self, data: dict, training: bool = False) -> dict:
         data = self.cast_data(data)
         samples = data.get('data_samples')
-        raw, valid_len = self.stack_raw(data['inputs'], samples)
-        c = self.coord_channels or raw.shape[-1]
-        if c > raw.shape[-1]:
+        clips, valid_len = self.collect_raw(data['inputs'], samples)
+        v, channels = clips[0].shape[-2:]
+        c = self.coord_channels or channels
+        if c > channels:
             raise ValueError(f'coord_channels={c} but the clips have '
-                             f'{raw.shape[-1]} channels')
-        params = self.draw_views(valid_len, raw.shape[-2], c)
-        views = self.apply_views(raw, params)
-        return super().forward(
-            dict(inputs=views, data_samples=samples), training)
+                             f'{channels} channels')
+        params = self.draw_views(valid_len, v, c)
+        views = self.apply_views(clips, params)
+        return dict(inputs=self.model_inputs(views), data_samples=samples)

@@ -50,11 +50,19 @@ class SkeletonDataPreprocessor(BaseDataPreprocessor):
                              'every clip to clip_len and pad persons')
         return torch.stack(list(inputs))
 
-    def forward(self, data: dict, training: bool = False) -> dict:
-        data = self.cast_data(data)
-        inputs = self.stack(data['inputs']).float()
+    def model_inputs(
+            self, inputs: Union[torch.Tensor,
+                                Sequence[torch.Tensor]]) -> torch.Tensor:
+        """Clips already on the device -> the float32 ``(N, K, M, T, V, C)``
+        (or ``G*C``) modality input of the model."""
+        inputs = self.stack(inputs).float()
         if inputs.dim() != 6:
             raise ValueError('expected batched skeletons (N, K, M, T, V, C), '
                              f'got {tuple(inputs.shape)}')
-        inputs = stack_modalities(inputs, self.modalities, self.layout.parents)
-        return dict(inputs=inputs, data_samples=data.get('data_samples'))
+        return stack_modalities(inputs, self.modalities, self.layout.parents)
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        data = self.cast_data(data)
+        return dict(
+            inputs=self.model_inputs(data['inputs']),
+            data_samples=data.get('data_samples'))
