@@ -23,8 +23,9 @@ PIP="$VENV/bin/python -m pip"
 # pull the newest (CUDA) build
 echo "[setup] installing $TORCH"
 $PIP install -q "setuptools<82" wheel "$TORCH"
-echo "[setup] installing the OpenMMLab stack and test requirements"
-$PIP install -q -r requirements/runtime.txt -r requirements/tests.txt
+echo "[setup] installing the OpenMMLab stack, test and optional requirements"
+$PIP install -q -r requirements/runtime.txt -r requirements/tests.txt \
+    -r requirements/optional.txt
 $PIP install -q --no-deps --no-build-isolation -e .
 "$VENV/bin/python" -c "import torch, mmengine, mmaction, mmcv, usdrl_mm; \
 print('[setup] torch', torch.__version__, '| mmengine', mmengine.__version__, \
