@@ -8,7 +8,7 @@ from mmengine.config import Config
 
 from usdrl_mm.apis import (extract_features, inference_detector,
                            inference_recognizer, inference_segmentor,
-                           init_model)
+                           init_model, label_runs)
 from usdrl_mm.datasets.synthetic import generate_trimmed, generate_untrimmed
 from usdrl_mm.evaluation.functional import mean_filter
 
@@ -127,6 +127,27 @@ def test_extract_features_of_dense_model(dense_model, clips):
     assert feats.shape == (2, 32) and np.isfinite(feats).all()
 
 
+def test_extract_features_of_pretraining_model_equal_its_recognizer(
+        recognizer, clips):
+    # the MG-FD model of the pretraining config, with the recognizer's
+    # encoder: same features through the API
+    cfg = osp.join(
+        REPO, 'configs/usdrl/'
+        'mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py')
+    mgfd = init_model(
+        cfg,
+        cfg_options={
+            'model.backbone.hidden_dim': 16,
+            'model.backbone.num_layers': 1,
+            'model.projector.in_channels': 16
+        })
+    mgfd.backbone.load_state_dict(recognizer.backbone.state_dict())
+    feats = extract_features(mgfd, clips[:2])
+    assert feats.shape == (2, 32)
+    np.testing.assert_allclose(
+        feats, extract_features(recognizer, clips[:2]), rtol=1e-5, atol=1e-6)
+
+
 def test_inference_recognizer(recognizer, clips, tmp_path):
     result = inference_recognizer(recognizer, clips[0])
     assert set(result) == {'label', 'score', 'scores'}
@@ -186,6 +207,33 @@ def test_inference_segmentor(dense_model, sequence, num_frames):
     smoothed = inference_segmentor(dense_model, seq, smooth=5)
     np.testing.assert_allclose(smoothed['scores'],
                                mean_filter(result['scores'], 5))
+
+
+def test_label_runs_by_hand():
+    labels = np.array([0, 2, 2, 0, 1, 1, 1, 2])
+    scores = np.full((8, 3), 0.1)
+    scores[[1, 2], 2] = [0.6, 0.8]
+    runs = label_runs(labels, scores)
+    assert [(r['label'], r['start'], r['end']) for r in runs] == [(1, 1, 3),
+                                                                  (0, 4, 7),
+                                                                  (1, 7, 8)]
+    assert runs[0]['score'] == pytest.approx(0.7)
+    assert runs[1]['score'] == pytest.approx(0.1)
+    assert label_runs(np.zeros(0, np.int64), np.zeros((0, 3))) == []
+    assert label_runs(np.zeros(5, np.int64), scores[:5]) == []
+
+
+def test_segmentor_segments_are_its_label_runs(dense_model, sequence):
+    result = inference_segmentor(dense_model, sequence, smooth=5)
+    labels, scores = result['labels'], result['scores']
+    rebuilt = np.zeros_like(labels)
+    for seg in result['segments']:
+        start, end, action = seg['start'], seg['end'], seg['label'] + 1
+        assert 0 <= start < end <= len(labels) and action >= 1
+        assert (labels[start:end] == action).all()
+        assert seg['score'] == pytest.approx(scores[start:end, action].mean())
+        rebuilt[start:end] = action
+    np.testing.assert_array_equal(rebuilt, labels)
 
 
 def test_segmentor_windows_are_independent_of_later_frames(

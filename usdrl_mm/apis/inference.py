@@ -2,10 +2,16 @@
 skeleton arrays, as MMAction2's ``mmaction.apis`` does for videos.
 
 Skeletons are MMAction2 ``(M, T, V, C)`` arrays (persons, frames, joints,
-coordinates). Clip-level functions run the config's test pipeline, so the
-arrays get the same normalisation and temporal resize as in testing; the
-dense functions cut an untrimmed sequence into the config's test windows
-with :class:`UntrimmedPoseDataset` and stitch the window scores back with
+coordinates), annotation dicts, lists of either, or a path read by
+:func:`~usdrl_mm.apis.skeleton_input.load_skeletons` (``.npy``, a
+PoseDataset ``.pkl``, MMPose / MediaPipe JSON, an OpenPose folder; call it
+yourself for a format, layout, sample or frame size other than the
+defaults and pass the :class:`SkeletonFile`). Every input is checked
+against the model's joints, channels and layout first. Clip-level
+functions run the config's test pipeline, so the arrays get the same
+normalisation and temporal resize as in testing; the dense functions cut
+an untrimmed sequence into the config's test windows with
+:class:`UntrimmedPoseDataset` and stitch the window scores back with
 :func:`stitch_windows`.
 """
 import copy
@@ -13,7 +19,7 @@ import logging
 import os.path as osp
 import tempfile
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import mmengine
 import numpy as np
@@ -29,9 +35,11 @@ from torch import nn
 from usdrl_mm.evaluation.functional import (generate_proposals, mean_filter,
                                             stitch_windows, window_record)
 from usdrl_mm.models.necks.usdrl_pool_neck import USDRLPoolNeck
+from .skeleton_input import (ModelInput, SkeletonFile, as_annotations,
+                             check_skeleton, load_skeletons)
 
 ConfigLike = Union[str, Path, Config]
-SkeletonInput = Union[np.ndarray, Sequence, Dict, str, Path]
+SkeletonInput = Union[np.ndarray, Sequence, Dict, str, Path, SkeletonFile]
 
 DEFAULT_PROPOSAL = dict(method='activity', smooth=20, threshold=0.4)
 
@@ -115,74 +123,71 @@ def _encoder_geometry(model: nn.Module) -> Dict[str, int]:
     }
 
 
-def _as_annotations(skeletons: SkeletonInput) -> List[Dict]:
-    """Arrays, annotation dicts, lists of either, or a ``.pkl`` path ->
-    annotation dicts with at least ``keypoint``."""
-    if isinstance(skeletons, (str, Path)):
-        if not osp.isfile(str(skeletons)):
-            raise FileNotFoundError(f'annotation file {skeletons} not found')
-        return _as_annotations(mmengine.load(str(skeletons)))
-    if isinstance(skeletons, np.ndarray) or torch.is_tensor(skeletons):
-        return [dict(keypoint=np.asarray(skeletons))]
-    if isinstance(skeletons, dict):
-        if 'annotations' in skeletons:
-            return _as_annotations(list(skeletons['annotations']))
-        if 'keypoint' in skeletons:
-            return [dict(skeletons)]
-        raise ValueError('a skeleton dict needs `keypoint` (one sample) or '
-                         '`annotations` (a PoseDataset file)')
-    if isinstance(skeletons, (list, tuple)):
-        if not skeletons:
-            raise ValueError('no skeletons given')
-        out = []
-        for item in skeletons:
-            if isinstance(item, dict):
-                if 'keypoint' not in item:
-                    raise ValueError('annotation without `keypoint`')
-                out.append(dict(item))
-            else:
-                out.append(dict(keypoint=np.asarray(item)))
-        return out
-    raise TypeError('skeletons must be an (M, T, V, C) array, a list of '
-                    'them, an annotation dict or a .pkl path, got '
-                    f'{type(skeletons).__name__}')
-
-
-def _checked(anno: Dict, index: int, geometry: Dict[str, int]) -> Dict:
-    """Validate one annotation against the model and fill the keys the
-    pipelines read (``total_frames``, ``frame_dir``)."""
-    name = anno.get('frame_dir', f'#{index}')
-    kp = np.asarray(anno['keypoint'])
-    if kp.ndim != 4:
-        raise ValueError(f'skeleton {name!r} must be (M, T, V, C), got shape '
-                         f'{kp.shape}')
-    m, t, v, c = kp.shape
-    if min(m, t) < 1:
-        raise ValueError(f'skeleton {name!r} is empty: shape {kp.shape}')
-    if not np.isfinite(kp).all():
-        raise ValueError(f'skeleton {name!r} holds NaN or inf coordinates')
-    if v != geometry['num_joints']:
-        raise ValueError(f'skeleton {name!r} has {v} joints; the model '
-                         f'expects {geometry["num_joints"]}')
-    channels = c + ('keypoint_score' in anno)  # FormatGCNInput adds scores
-    if channels != geometry['in_channels']:
-        raise ValueError(f'skeleton {name!r} has {channels} channels per '
-                         'joint (scores included); the model expects '
-                         f'{geometry["in_channels"]}')
-    out = dict(anno, keypoint=kp.astype(np.float32))
-    out.setdefault('frame_dir', f'sample_{index}')
-    out.setdefault('total_frames', t)
-    out.setdefault('start_index', 0)
-    out.setdefault('modality', 'Pose')
-    return out
-
-
 def _test_dataset_cfg(cfg: Config) -> Dict:
     for key in ('test_dataloader', 'val_dataloader'):
         loader = cfg.get(key)
         if loader and 'dataset' in loader:
             return loader.dataset
     return {}
+
+
+def _model_input(model: nn.Module) -> ModelInput:
+    """Joints, channels, layout and 2D / 3D of the model's training input:
+    the layout of the data preprocessor (else the test dataset's), the
+    dimension from the test pipeline's ``PreNormalize2D`` /
+    ``PreNormalize3D*``."""
+    geometry = _encoder_geometry(model)
+    dataset = _test_dataset_cfg(model.cfg)
+    layout = getattr(getattr(model, 'data_preprocessor', None), 'layout', None)
+    layout = getattr(layout, 'name', layout) or dataset.get('layout')
+    types = [step.get('type', '') for step in dataset.get('pipeline', [])]
+    dims = None
+    if 'PreNormalize2D' in types:
+        dims = 2
+    elif any(t.startswith('PreNormalize3D') for t in types):
+        dims = 3
+    return ModelInput(
+        num_joints=geometry['num_joints'],
+        in_channels=geometry['in_channels'],
+        layout=layout if isinstance(layout, str) else None,
+        dims=dims)
+
+
+def _read_inputs(
+        model: nn.Module,
+        skeletons: SkeletonInput) -> Tuple[List[Dict], Optional[SkeletonFile]]:
+    """Annotations of any accepted input, and the file they came from. A
+    path is read with :func:`load_skeletons` (``format='auto'``), keeping
+    the model's ``num_persons`` people of pose-estimator output."""
+    if isinstance(skeletons, (str, Path)):
+        skeletons = load_skeletons(
+            skeletons, max_persons=_encoder_geometry(model)['num_persons'])
+    if isinstance(skeletons, SkeletonFile):
+        return [dict(a) for a in skeletons.annotations], skeletons
+    return as_annotations(skeletons), None
+
+
+def _checked(anno: Dict, index: int, expected: ModelInput,
+             source: Optional[SkeletonFile]) -> Dict:
+    """Validate one annotation against the model (see
+    :func:`check_skeleton`) and fill the keys the pipelines read
+    (``total_frames``, ``frame_dir``)."""
+    name = anno.get('frame_dir', f'#{index}')
+    if source is None:
+        where = f'skeleton {name!r}'
+    elif len(source.annotations) > 1:
+        where = f'{source.path} sample {name!r}'
+    else:
+        where = source.path
+    check_skeleton(anno, expected, where,
+                   source.layout if source is not None else None)
+    kp = np.asarray(anno['keypoint'])
+    out = dict(anno, keypoint=kp.astype(np.float32))
+    out.setdefault('frame_dir', f'sample_{index}')
+    out.setdefault('total_frames', kp.shape[1])
+    out.setdefault('start_index', 0)
+    out.setdefault('modality', 'Pose')
+    return out
 
 
 def _clip_pipeline(model: nn.Module, clip_len: int) -> Compose:
@@ -215,9 +220,11 @@ def _packed_clips(model: nn.Module, skeletons: SkeletonInput,
                   clip_len: Optional[int]) -> List[Dict]:
     geometry = _encoder_geometry(model)
     pipeline = _clip_pipeline(model, clip_len or geometry['clip_len'])
+    expected = _model_input(model)
+    annos, source = _read_inputs(model, skeletons)
     return [
-        pipeline(_checked(anno, i, geometry))
-        for i, anno in enumerate(_as_annotations(skeletons))
+        pipeline(_checked(anno, i, expected, source))
+        for i, anno in enumerate(annos)
     ]
 
 
@@ -240,7 +247,8 @@ def extract_features(model: nn.Module,
         model (nn.Module): A model from :func:`init_model` with a two-stream
             backbone (DSTE / STTR).
         skeletons: An ``(M, T, V, C)`` array, a list of them, an annotation
-            dict (one sample or a PoseDataset file) or a ``.pkl`` path.
+            dict (one sample or a PoseDataset file), a path (see
+            :func:`load_skeletons`) or a :class:`SkeletonFile`.
         clip_len (int, optional): Frames per clip; defaults to the
             backbone's ``clip_len`` (DSTE needs exactly that).
         batch_size (int): Clips per forward pass.
@@ -254,7 +262,10 @@ def extract_features(model: nn.Module,
             _packed_clips(model, skeletons, clip_len), batch_size):
         data = model.data_preprocessor(pseudo_collate(batch), False)
         inputs = data['inputs']  # (N, num_clips, M, T, V, C)
-        feats, _ = model.extract_feat(inputs, stage='backbone')
+        # the backbone itself rather than model.extract_feat, whose
+        # signature differs between recognizers and pretraining algorithms:
+        # (N, num_clips, M, T, V, C) -> (N*num_clips, M, T, V, C)
+        feats = model.backbone(inputs.flatten(0, 1))
         if not isinstance(feats, (tuple, list)) or len(feats) != 2:
             raise TypeError('extract_features needs a two-stream backbone '
                             'returning (temporal, spatial) tokens')
@@ -296,7 +307,8 @@ def inference_recognizer(model: nn.Module,
 
     Returns:
         dict | list[dict]: ``dict(label=int, score=float, scores=(K,)
-        array)`` per sample; a single dict for a single array input.
+        array)`` per sample; a single dict for a single array or sample
+        dict, a list otherwise (paths included).
     """
     names = _read_label_map(label_map)
     results = []
@@ -321,16 +333,19 @@ def inference_recognizer(model: nn.Module,
 
 @torch.no_grad()
 def _frame_scores(model: nn.Module,
-                  sequence: Union[np.ndarray, Dict],
+                  sequence: SkeletonInput,
                   batch_size: int = 16) -> np.ndarray:
     """Stitched per-frame scores ``(T, K)`` of an untrimmed sequence, with
     the config's test windows (``clip_len``, ``stride``,
     ``frame_interval``) and window pipeline."""
-    annos = _as_annotations(sequence)
+    annos, source = _read_inputs(model, sequence)
     if len(annos) != 1:
-        raise ValueError('dense inference takes one untrimmed sequence, got '
-                         f'{len(annos)}')
-    anno = _checked(annos[0], 0, _encoder_geometry(model))
+        where = source.path if source is not None else 'the input'
+        raise ValueError(
+            'dense inference takes one untrimmed sequence; '
+            f'{where} holds {len(annos)}: pick one with '
+            'load_skeletons(path, index=...) (--index in the demo)')
+    anno = _checked(annos[0], 0, _model_input(model), source)
     anno.setdefault('segments', np.zeros((0, 3), dtype=np.int64))
     dataset_cfg = copy.deepcopy(dict(_test_dataset_cfg(model.cfg)))
     if dataset_cfg.get('type') != 'UntrimmedPoseDataset':
@@ -356,7 +371,7 @@ def _frame_scores(model: nn.Module,
 
 
 def inference_detector(model: nn.Module,
-                       sequence: Union[np.ndarray, Dict],
+                       sequence: SkeletonInput,
                        proposal: Optional[Dict] = None,
                        batch_size: int = 16) -> List[Dict]:
     """Temporal action detection on one untrimmed ``(M, T, V, C)``
@@ -365,8 +380,9 @@ def inference_detector(model: nn.Module,
     Args:
         model (nn.Module): A dense model (``DenseFrameHead``) from
             :func:`init_model`.
-        sequence (np.ndarray | dict): The sequence, or an annotation dict
-            with ``keypoint`` (and ``keypoint_score`` for 2D data).
+        sequence: The sequence: an array, an annotation dict with
+            ``keypoint`` (and ``keypoint_score`` for 2D data), a path or a
+            :class:`SkeletonFile` holding one sample.
         proposal (dict, optional): ``method`` and options of
             :func:`generate_proposals`; defaults to the config's
             ``PKUDetectionMetric`` rule, else activity proposals with
@@ -397,25 +413,57 @@ def inference_detector(model: nn.Module,
 
 
 def inference_segmentor(model: nn.Module,
-                        sequence: Union[np.ndarray, Dict],
+                        sequence: SkeletonInput,
                         smooth: int = 1,
-                        batch_size: int = 16) -> Dict[str, np.ndarray]:
+                        batch_size: int = 16) -> Dict:
     """Per-frame action labels of one untrimmed ``(M, T, V, C)`` sequence.
 
     Args:
         model (nn.Module): A dense model from :func:`init_model`.
-        sequence (np.ndarray | dict): As for :func:`inference_detector`.
+        sequence: As for :func:`inference_detector`.
         smooth (int): Mean-filter the stitched scores over this many frames
             before the argmax (1 = none).
         batch_size (int): Windows per forward pass.
 
     Returns:
         dict: ``labels (T,)`` int64 with 0 = background and ``c + 1`` for
-        action ``c``, and ``scores (T, K)`` (smoothed when ``smooth > 1``).
+        action ``c``, ``scores (T, K)`` (smoothed when ``smooth > 1``) and
+        ``segments``, the runs of one action label as
+        ``dict(label, start, end, score)`` like :func:`inference_detector`
+        returns (0-based ``label``, exclusive ``end``, ``score`` the run's
+        mean score of that class).
     """
     if int(smooth) < 1:
         raise ValueError(f'smooth must be >= 1 frame, got {smooth}')
     scores = _frame_scores(model, sequence, batch_size)
     if smooth > 1:
         scores = mean_filter(scores, int(smooth))
-    return dict(labels=scores.argmax(-1).astype(np.int64), scores=scores)
+    labels = scores.argmax(-1).astype(np.int64)
+    return dict(
+        labels=labels, scores=scores, segments=label_runs(labels, scores))
+
+
+def label_runs(labels: np.ndarray, scores: np.ndarray) -> List[Dict]:
+    """Maximal runs of one non-background frame label.
+
+    Args:
+        labels (np.ndarray): ``(T,)`` frame labels, 0 = background.
+        scores (np.ndarray): ``(T, K)`` frame scores.
+
+    Returns:
+        list[dict]: ``dict(label=c, start, end, score)`` per run of label
+        ``c + 1``, ``end`` exclusive, ``score`` the mean of ``scores[:, c +
+        1]`` over the run.
+    """
+    labels = np.asarray(labels)
+    change = np.flatnonzero(labels[1:] != labels[:-1]) + 1
+    starts = np.concatenate([[0], change]).astype(int)
+    ends = np.concatenate([change, [len(labels)]]).astype(int)
+    return [
+        dict(
+            label=int(labels[s]) - 1,
+            start=int(s),
+            end=int(e),
+            score=float(scores[s:e, labels[s]].mean()))
+        for s, e in zip(starts, ends) if len(labels) and labels[s] != 0
+    ]

@@ -1,0 +1,383 @@
+"""Skeleton files into the inference API: format detection, the
+pose-estimator readers, and the check against the model."""
+import json
+import logging
+import os.path as osp
+import pickle
+from functools import partial
+
+import mmengine
+import numpy as np
+import pytest
+import torch
+
+from usdrl_mm.apis import (ModelInput, SkeletonFile, check_skeleton,
+                           detect_format, extract_features,
+                           inference_recognizer, inference_segmentor,
+                           init_model, load_skeletons, skeleton_input)
+from usdrl_mm.apis.skeleton_input import MIN_FRAMES
+from usdrl_mm.datasets.converters import convert_pose_videos, read_mmpose_file
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+BENCH = osp.join(REPO, 'configs/usdrl/benchmarks')
+REC_3D = osp.join(
+    BENCH, 'dste-tiny-linear_1xb64-joint-20e_synthetic-xsub-keypoint-3d.py')
+REC_2D = osp.join(BENCH,
+                  'dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-2d.py')
+DENSE = osp.join(
+    REPO, 'configs/usdrl/dense/'
+    'dste-tiny-detection-linear_1xb64-joint-15e_synthetic-xsub-keypoint-3d.py')
+TINY = {
+    'model.backbone.hidden_dim': 16,
+    'model.backbone.num_layers': 1,
+    'model.backbone.init_cfg': None,
+    'model.cls_head.in_channels': 32,
+}
+NTU = ModelInput(num_joints=25, in_channels=3, layout='nturgb+d', dims=3)
+COCO = ModelInput(num_joints=17, in_channels=3, layout='coco', dims=2)
+
+
+def people(t, num_joints=17):
+    """(2, V, 2) pixel keypoints and (2, V) scores of frame t: person 0
+    scores higher and stands left."""
+    rng = np.random.default_rng(t)
+    kp = rng.uniform(0, 50,
+                     (2, num_joints, 2)) + np.array([[100.], [600.]])[:, None]
+    score = np.stack([np.full(num_joints, 0.9), np.full(num_joints, 0.5)])
+    return kp.round(2), score
+
+
+def write_mmpose(path, num_frames=12, inferencer=False):
+    """MMAction2-demo lists of instances, or MMPose inferencer frames;
+    nobody in frame 3."""
+    frames = []
+    for t in range(num_frames):
+        kp, score = people(t)
+        inst = [] if t == 3 else [
+            dict(keypoints=k.tolist(), keypoint_scores=s.tolist(), bbox=[])
+            for k, s in zip(kp, score)
+        ]
+        frames.append(dict(frame_id=t, instances=inst) if inferencer else inst)
+    path.write_text(json.dumps(frames))
+    return path
+
+
+def write_openpose(folder, video, num_frames=10, num_joints=25, skip=()):
+    folder.mkdir(exist_ok=True)
+    for t in range(num_frames):
+        if t in skip:
+            continue
+        kp, score = people(t, num_joints)
+        # (V, 2) + (V, ) -> (V * 3, ) x, y, c per keypoint
+        flat = np.concatenate([kp[0], score[0][:, None]], 1).reshape(-1)
+        (folder / f'{video}_{t:012d}_keypoints.json').write_text(
+            json.dumps(
+                dict(
+                    version=1.3,
+                    people=[dict(pose_keypoints_2d=flat.tolist())])))
+    return folder
+
+
+def write_mediapipe(path, num_frames=8):
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(0.2, 0.8, (num_frames, 33, 2)).round(4)
+    frames = [
+        dict(
+            frame=t,
+            pose_landmarks=[[
+                dict(x=float(x), y=float(y), z=0.0, visibility=0.8)
+                for x, y in xy[t]
+            ]]) for t in range(num_frames)
+    ]
+    path.write_text(json.dumps(dict(fps=30, frames=frames)))
+    return xy
+
+
+@pytest.fixture(scope='module')
+def recognizer():
+    torch.manual_seed(0)
+    return init_model(REC_3D, cfg_options=TINY)
+
+
+@pytest.fixture
+def files(tmp_path):
+    rng = np.random.default_rng(0)
+    clip = rng.normal(size=(1, 40, 25, 3)).astype(np.float32)
+    np.save(tmp_path / 'clip4d.npy', clip)
+    np.save(tmp_path / 'clip3d.npy', clip[0])
+    mmengine.dump(
+        dict(
+            split=dict(val=['a', 'b']),
+            annotations=[
+                dict(frame_dir='a', keypoint=clip, total_frames=40, label=1),
+                dict(
+                    frame_dir='b',
+                    keypoint=clip[:, :30] * 2,
+                    total_frames=30,
+                    label=0)
+            ]), str(tmp_path / 'ann.pkl'))
+    write_mmpose(tmp_path / 'demo.json')
+    write_mmpose(tmp_path / 'inferencer.json', inferencer=True)
+    write_openpose(tmp_path / 'op', 'jump')
+    write_mediapipe(tmp_path / 'mp.json')
+    with open(tmp_path / 'results.pkl', 'wb') as f:  # pose_inference output
+        pickle.dump([
+            dict(keypoints=people(t)[0], keypoint_scores=people(t)[1])
+            for t in range(5)
+        ], f)
+    return tmp_path, clip
+
+
+@pytest.mark.parametrize('name, fmt', [('clip4d.npy', 'npy'),
+                                       ('ann.pkl', 'pkl'),
+                                       ('demo.json', 'mmpose'),
+                                       ('inferencer.json', 'mmpose'),
+                                       ('results.pkl', 'mmpose'),
+                                       ('op', 'openpose'),
+                                       ('mp.json', 'mediapipe')])
+def test_detect_format(files, name, fmt):
+    root, _ = files
+    assert detect_format(root / name) == fmt
+    assert load_skeletons(root / name).format == fmt
+
+
+def test_arrays_and_annotation_pickles(files):
+    root, clip = files
+    for name in ('clip4d.npy', 'clip3d.npy'):
+        loaded = load_skeletons(root / name)
+        assert loaded.layout is None and len(loaded.annotations) == 1
+        anno = loaded.annotations[0]
+        assert anno['keypoint'].shape == (1, 40, 25, 3)  # (T, V, C) gets M
+        assert anno['keypoint'].dtype == np.float32
+        np.testing.assert_array_equal(anno['keypoint'], clip)
+        assert anno['frame_dir'] == name[:-4]
+    both = load_skeletons(root / 'ann.pkl')
+    assert [a['frame_dir'] for a in both.annotations] == ['a', 'b']
+    by_name = load_skeletons(root / 'ann.pkl', index='b').annotations
+    by_position = load_skeletons(root / 'ann.pkl', index=-1).annotations
+    assert len(by_name) == 1 and by_name[0]['label'] == 0
+    np.testing.assert_array_equal(by_name[0]['keypoint'],
+                                  by_position[0]['keypoint'])
+    assert load_skeletons(
+        root / 'clip4d.npy', layout='nturgb+d').layout == 'nturgb+d'
+
+
+def test_mmpose_matches_the_dataset_converter(files):
+    root, _ = files
+    # both MMPose JSON forms give the tracked people convert_pose2d writes
+    converted, _ = convert_pose_videos(
+        [('demo', partial(read_mmpose_file, str(root / 'demo.json')))],
+        img_shape=(720, 1280))
+    expected = converted['annotations'][0]
+    for name in ('demo.json', 'inferencer.json'):
+        loaded = load_skeletons(root / name, img_shape=(720, 1280))
+        assert loaded.layout == 'coco'
+        anno = loaded.annotations[0]
+        assert anno['keypoint'].shape == (2, 12, 17, 2)
+        np.testing.assert_allclose(anno['keypoint'], expected['keypoint'])
+        np.testing.assert_allclose(anno['keypoint_score'],
+                                   expected['keypoint_score'])
+        assert anno['img_shape'] == (720, 1280)
+    # person 0 is the confident one; nobody in frame 3
+    anno = load_skeletons(root / 'demo.json', max_persons=1).annotations[0]
+    assert anno['keypoint'].shape == (1, 12, 17, 2)
+    np.testing.assert_allclose(anno['keypoint'][0, 0], people(0)[0][0])
+    assert not anno['keypoint_score'][0, 3].any()
+    np.testing.assert_allclose(anno['keypoint_score'][0, 4], 0.9)
+
+
+def test_pixels_without_frame_size_warn(files, monkeypatch):
+    root, _ = files
+    logged = []
+    monkeypatch.setattr(skeleton_input, 'print_log',
+                        lambda msg, **kw: logged.append((msg, kw['level'])))
+    anno = load_skeletons(root / 'demo.json').annotations[0]
+    assert anno['img_shape'] == (1080, 1920)
+    assert len(logged) == 1 and logged[0][1] == logging.WARNING
+    assert 'demo.json: frame size unknown' in logged[0][0]
+    load_skeletons(root / 'demo.json', img_shape=(720, 1280))
+    # MediaPipe coordinates are normalised: any frame size will do
+    mp = load_skeletons(root / 'mp.json').annotations[0]
+    assert mp['img_shape'] == (1080, 1920) and len(logged) == 1
+
+
+def test_openpose_folder(files, tmp_path):
+    root, _ = files
+    loaded = load_skeletons(root / 'op')
+    assert loaded.format == 'openpose' and loaded.layout == 'openpose-body25'
+    anno = loaded.annotations[0]
+    assert anno['frame_dir'] == 'jump'
+    assert anno['keypoint'].shape == (1, 10, 25, 2)
+    kp, score = people(7, 25)
+    np.testing.assert_allclose(anno['keypoint'][0, 7], kp[0], atol=1e-4)
+    np.testing.assert_allclose(anno['keypoint_score'][0, 7], score[0])
+
+    two = write_openpose(tmp_path / 'two', 'run', 6, num_joints=18, skip=(2, ))
+    write_openpose(two, 'sit', 4, num_joints=18)
+    both = load_skeletons(two)
+    assert both.layout == 'openpose'
+    assert [a['frame_dir'] for a in both.annotations] == ['run', 'sit']
+    run = load_skeletons(two, index='run').annotations[0]
+    assert run['keypoint'].shape == (1, 6, 18, 2)
+    assert not run['keypoint_score'][0, 2].any()  # the missing frame
+    assert load_skeletons(two, index=1).annotations[0]['frame_dir'] == 'sit'
+    with pytest.raises(ValueError, match='one JSON file per frame'):
+        load_skeletons(two / 'run_000000000000_keypoints.json')
+    with pytest.raises(ValueError, match="no sample named 'walk'"):
+        load_skeletons(two, index='walk')
+
+
+def test_mediapipe_is_scaled_to_the_frame(files):
+    root, _ = files
+    xy = write_mediapipe(root / 'mp.json')
+    loaded = load_skeletons(root / 'mp.json', img_shape=(720, 1280))
+    assert loaded.layout == 'mediapipe-33'
+    anno = loaded.annotations[0]
+    assert anno['keypoint'].shape == (1, 8, 33, 2)
+    np.testing.assert_allclose(
+        anno['keypoint'][0], xy * [1280, 720], rtol=1e-5)
+    np.testing.assert_allclose(anno['keypoint_score'], 0.8)
+
+
+@pytest.mark.parametrize('content, match', [
+    ('', 'the file is empty'),
+    ('[[{"keypoints": [[1, 2]],\n "keypoint_scores": ]]', r':2: invalid JSON'),
+    ('[[], [], []]', 'no person detected in any of its 3 frames'),
+    ('{"version": 2}', 'cannot tell the format of this JSON'),
+    ('[]', 'no frames'),
+])
+def test_unusable_json(tmp_path, content, match):
+    path = tmp_path / 'clip.json'
+    path.write_text(content)
+    with pytest.raises(ValueError, match=match) as info:
+        load_skeletons(path)
+    assert str(path) in str(info.value)
+
+
+def test_unusable_files(files, tmp_path):
+    root, _ = files
+    with pytest.raises(FileNotFoundError, match='missing.npy'):
+        load_skeletons(root / 'missing.npy')
+    (tmp_path / 'clip.csv').write_text('1,2,3')
+    with pytest.raises(ValueError, match="extension '.csv'"):
+        load_skeletons(tmp_path / 'clip.csv')
+    (tmp_path / 'broken.npy').write_bytes(b'not numpy')
+    with pytest.raises(ValueError, match='broken.npy: not a readable .npy'):
+        load_skeletons(tmp_path / 'broken.npy')
+    np.save(tmp_path / 'five.npy', np.zeros((2, 3, 10, 25, 2), np.float32))
+    with pytest.raises(ValueError, match='convert_skeleton_npy.py'):
+        load_skeletons(tmp_path / 'five.npy')
+    np.save(tmp_path / 'none.npy', np.zeros((0, 25, 3), np.float32))
+    with pytest.raises(ValueError, match='none.npy is empty'):
+        load_skeletons(tmp_path / 'none.npy')
+    mmengine.dump(dict(annotations=[]), str(tmp_path / 'none.pkl'))
+    with pytest.raises(ValueError, match='none.pkl: no samples'):
+        load_skeletons(tmp_path / 'none.pkl')
+    (tmp_path / 'junk.pkl').write_bytes(b'\x80\x04junk')
+    with pytest.raises(ValueError, match='junk.pkl: not a readable pickle'):
+        load_skeletons(tmp_path / 'junk.pkl')
+    with pytest.raises(ValueError, match=r'index 2 is out of range.*0 \.\. 1'):
+        load_skeletons(root / 'ann.pkl', index=2)
+    with pytest.raises(ValueError, match="layout 'coco' has 17 joints"):
+        load_skeletons(root / 'clip4d.npy', layout='coco')
+    with pytest.raises(ValueError, match='17 keypoints, expected 33'):
+        load_skeletons(root / 'demo.json', layout='mediapipe-33')
+    with pytest.raises(ValueError, match="unknown skeleton layout 'kinect'"):
+        load_skeletons(root / 'clip4d.npy', layout='kinect')
+    with pytest.raises(ValueError, match="unknown skeleton format 'c3d'"):
+        load_skeletons(root / 'clip4d.npy', format='c3d')
+    with pytest.raises(ValueError, match="format='mmpose'"):
+        load_skeletons(root / 'results.pkl', format='pkl')
+
+
+def test_check_skeleton_messages():
+    rng = np.random.default_rng(0)
+    ntu = dict(keypoint=rng.normal(size=(1, 20, 25, 3)))
+    check_skeleton(ntu, NTU, 'x', 'nturgb+d')  # passes
+    coco_2d = dict(
+        keypoint=rng.normal(size=(1, 20, 17, 2)),
+        keypoint_score=np.ones((1, 20, 17)))
+    check_skeleton(coco_2d, COCO, 'x', 'uav-human')  # same topology
+    with pytest.raises(ValueError) as info:
+        check_skeleton(coco_2d, NTU, 'clip.json', 'coco')
+    message = str(info.value)
+    assert message.startswith('clip.json: the model was trained on '
+                              "'nturgb+d' 25-joint 3D poses (3 channels)")
+    assert "this input has 'coco' 17-joint 2D poses with score" in message
+    assert "use a config for the 'coco' layout" in message
+    assert 'model.backbone.num_joints=17' in message
+    body25 = dict(
+        keypoint=rng.normal(size=(1, 20, 25, 2)),
+        keypoint_score=np.ones((1, 20, 25)))
+    with pytest.raises(ValueError, match="'openpose-body25' layout"):
+        check_skeleton(body25, NTU, 'op', 'openpose-body25')
+    # layout unknown: the joint count, the channels and 2D versus 3D
+    with pytest.raises(ValueError, match="17 joints.*'coco' or 'uav-human'"):
+        check_skeleton(dict(keypoint=np.ones((1, 20, 17, 3))), NTU, 'x')
+    with pytest.raises(ValueError, match='2 channels.*keypoint_score'):
+        check_skeleton(dict(keypoint=np.ones((1, 20, 17, 2))), COCO, 'x')
+    with pytest.raises(ValueError, match='this input has 2D keypoints'):
+        check_skeleton(dict(body25), NTU, 'x')
+    few = np.zeros((1, 50, 25, 3))
+    few[0, 10:10 + MIN_FRAMES - 1] = 1
+    with pytest.raises(
+            ValueError,
+            match=f'too few frames: {MIN_FRAMES - 1} '
+            'of its 50 frames'):
+        check_skeleton(dict(keypoint=few), NTU, 'x')
+    few[0, 30] = 1
+    check_skeleton(dict(keypoint=few), NTU, 'x')
+
+
+def test_paths_into_the_inference_api(recognizer, files):
+    root, clip = files
+    np.testing.assert_allclose(
+        extract_features(recognizer, str(root / 'clip3d.npy')),
+        extract_features(recognizer, clip),
+        rtol=1e-5,
+        atol=1e-6)
+    results = inference_recognizer(recognizer, root / 'ann.pkl')
+    assert isinstance(results, list) and len(results) == 2
+    with pytest.raises(ValueError) as info:
+        inference_recognizer(recognizer, str(root / 'demo.json'))
+    message = str(info.value)
+    assert 'demo.json' in message
+    assert "trained on 'nturgb+d' 25-joint 3D poses" in message
+    assert "'coco' 17-joint 2D poses with score (3 channels)" in message
+    # a layout given for an array is checked too
+    named = load_skeletons(root / 'clip4d.npy', layout='openpose-body25')
+    with pytest.raises(ValueError, match="'openpose-body25' layout"):
+        extract_features(recognizer, named)
+
+
+def test_pose_estimator_json_into_a_2d_model(files):
+    root, _ = files
+    torch.manual_seed(0)
+    model = init_model(REC_2D, cfg_options=TINY)
+    result = inference_recognizer(model, str(root / 'inferencer.json'))
+    assert len(result) == 1 and result[0]['scores'].shape == (60, )
+    assert np.isfinite(result[0]['scores']).all()
+    with pytest.raises(ValueError, match="this input has 'openpose-body25'"):
+        inference_recognizer(model, str(root / 'op'))
+    # the frame size matters: pixels are normalised by it
+    small = load_skeletons(
+        root / 'demo.json', img_shape=(720, 1280), max_persons=2)
+    assert not np.allclose(
+        extract_features(model, small),
+        extract_features(model, str(root / 'demo.json')))
+
+
+def test_dense_inference_from_files(files):
+    root, _ = files
+    torch.manual_seed(0)
+    dense = init_model(DENSE, cfg_options=TINY)
+    seq = np.random.default_rng(1).normal(size=(1, 90, 25, 3))
+    np.save(root / 'seq.npy', seq.astype(np.float32))
+    from_file = inference_segmentor(dense, str(root / 'seq.npy'))
+    from_array = inference_segmentor(dense, seq.astype(np.float32))
+    np.testing.assert_allclose(from_file['scores'], from_array['scores'])
+    with pytest.raises(ValueError, match=r'one untrimmed sequence.*index='):
+        inference_segmentor(dense, str(root / 'ann.pkl'))
+    one = load_skeletons(root / 'ann.pkl', index='a')
+    assert isinstance(one, SkeletonFile)
+    assert inference_segmentor(dense, one)['labels'].shape == (40, )

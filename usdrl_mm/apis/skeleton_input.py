@@ -1,0 +1,524 @@
+"""Skeleton files -> annotation dicts for the inference API, and the check
+of a skeleton against what a model was trained on.
+
+:func:`load_skeletons` reads one path into MMAction2 PoseDataset
+annotations (``frame_dir``, ``keypoint (M, T, V, C)``, ``total_frames``,
+for 2D poses ``keypoint_score (M, T, V)`` and ``img_shape``):
+
+- ``npy``: a ``.npy`` array ``(M, T, V, C)`` or ``(T, V, C)``;
+- ``pkl``: a PoseDataset annotation pickle (one sample, a list of them, or
+  a dict with ``annotations``);
+- ``mmpose``: MMPose / MMAction2-demo results, ``.json`` or ``.pkl``;
+- ``openpose``: a folder of OpenPose ``*_keypoints.json`` files (one
+  sample per video in it);
+- ``mediapipe``: a MediaPipe Pose landmark ``.json``.
+
+The pose-estimator formats are parsed by the readers in
+:mod:`usdrl_mm.datasets.converters` and linked across frames by
+:func:`~usdrl_mm.datasets.converters.track_people`, exactly as
+``tools/data/convert_pose2d.py`` converts them, so a file gives the same
+skeleton here as in a converted dataset. ``format='auto'`` decides by the
+extension and, for ``.json`` and ``.pkl``, by the content.
+
+:func:`check_skeleton` compares one annotation with a
+:class:`ModelInput` (joints, channels, layout, 2D / 3D) and raises errors
+that say what the model expects, what the input has and how to fix it.
+"""
+import logging
+import os.path as osp
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+from mmengine.logging import print_log
+
+from usdrl_mm.datasets.converters import (find_openpose_videos,
+                                          frames_from_mmpose,
+                                          read_mediapipe_file,
+                                          read_openpose_video, track_people)
+from usdrl_mm.datasets.converters.mediapipe import MEDIAPIPE_JOINTS
+from usdrl_mm.datasets.converters.mmpose_coco import COCO17_JOINTS
+from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS
+from usdrl_mm.datasets.converters.pose2d import Frame, load_json
+from usdrl_mm.structures import SkeletonLayout, get_layout, list_layouts
+
+FORMATS = ('npy', 'pkl', 'mmpose', 'openpose', 'mediapipe')
+#: ``PreNormalize2D``'s default frame size, assumed when none is given.
+DEFAULT_IMG_SHAPE = (1080, 1920)
+#: Fewest frames with a skeleton that make an action: the floor of the
+#: observed frames in the original's early prediction (``ObservePrefix``).
+MIN_FRAMES = 3
+
+PathLike = Union[str, Path]
+Index = Union[int, str]
+
+
+@dataclass
+class SkeletonFile:
+    """The samples read from one path.
+
+    Args:
+        path (str): The file or folder.
+        format (str): One of :data:`FORMATS`.
+        annotations (list[dict]): PoseDataset annotations, one per sample
+            (one per video for pose-estimator output).
+        layout (str, optional): The skeleton layout when the format or the
+            caller names it; None when unknown (arrays and pickles).
+    """
+
+    path: str
+    format: str
+    annotations: List[Dict] = field(default_factory=list)
+    layout: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ModelInput:
+    """What a model was trained on.
+
+    Args:
+        num_joints (int): Joints per person (V).
+        in_channels (int): Values per joint the encoder reads, a 2D score
+            included (C, or 2 + 1 for ``keypoint_score``).
+        layout (str, optional): Skeleton layout of the config.
+        dims (int, optional): 2 for 2D keypoints (``PreNormalize2D``), 3 for
+            3D ones (``PreNormalize3D*``), None when the pipeline does not
+            tell.
+    """
+
+    num_joints: int
+    in_channels: int
+    layout: Optional[str] = None
+    dims: Optional[int] = None
+
+    def describe(self) -> str:
+        """E.g. "'coco' 17-joint 2D poses with score (3 channels)"."""
+        return _describe(self.num_joints, self.in_channels, self.layout,
+                         self.dims)
+
+
+def _describe(joints: int, channels: int, layout: Optional[str],
+              dims: Optional[int]) -> str:
+    name = f'{layout!r} ' if layout else ''
+    if dims == 2:
+        kind = '2D poses with score' if channels == 3 else '2D poses'
+    elif dims == 3:
+        kind = '3D poses'
+    else:
+        kind = 'poses'
+    return f'{name}{joints}-joint {kind} ({channels} channels)'
+
+
+def _same_topology(a: str, b: str) -> bool:
+    """Layouts that only differ by name ('uav-human' is 'coco')."""
+    la, lb = get_layout(a), get_layout(b)
+    return la.joint_names == lb.joint_names and la.parents == lb.parents
+
+
+def _layouts_with(num_joints: int) -> List[str]:
+    return [
+        n for n in list_layouts() if get_layout(n).num_joints == num_joints
+    ]
+
+
+def _config_hint(num_joints: int, channels: int, layout: Optional[str]) -> str:
+    """How to get a model for an input of this shape."""
+    names = [layout] if layout else _layouts_with(num_joints)
+    settings = f'model.backbone.num_joints={num_joints}, ' \
+               f'model.backbone.in_channels={channels}'
+    if not names:
+        return (f'use a config with {settings} and a layout registered '
+                'with usdrl_mm.structures.register_layout')
+    if len(names) == 1:
+        return (f'use a config for the {names[0]!r} layout ({settings}, '
+                f"model.data_preprocessor.layout='{names[0]}')")
+    which = ' or '.join(repr(n) for n in names)
+    return (f'use a config for the {which} layout ({settings}, '
+            'model.data_preprocessor.layout set to it)')
+
+
+def check_skeleton(anno: Dict,
+                   expected: ModelInput,
+                   where: str,
+                   layout: Optional[str] = None) -> None:
+    """Raise a ValueError if the skeleton cannot go into the model.
+
+    Checks, in order: rank, emptiness, NaN / inf, layout (when both are
+    known), joints, channels (``keypoint_score`` counts as one), 2D versus
+    3D, and at least :data:`MIN_FRAMES` frames with a skeleton.
+
+    Args:
+        anno (dict): ``keypoint (M, T, V, C)`` and optionally
+            ``keypoint_score (M, T, V)``.
+        expected (ModelInput): What the model was trained on.
+        where (str): The input's name in messages (file, sample).
+        layout (str, optional): The input's layout, when known.
+    """
+    kp = np.asarray(anno['keypoint'])
+    if kp.ndim != 4:
+        raise ValueError(f'{where} must be (M, T, V, C), got shape '
+                         f'{kp.shape}')
+    m, t, v, c = kp.shape
+    if min(m, t, v, c) < 1:
+        raise ValueError(f'{where} is empty: shape {kp.shape}')
+    if not np.isfinite(kp).all():
+        raise ValueError(f'{where} holds NaN or inf coordinates')
+    scored = 'keypoint_score' in anno
+    channels = c + scored  # FormatGCNInput appends the score
+    dims = 2 if scored or c == 2 else None  # 3 values may be x, y, score
+    has = _describe(v, channels, layout, dims)
+    model = f'the model was trained on {expected.describe()}'
+    if layout and expected.layout and not _same_topology(
+            layout, expected.layout):
+        raise ValueError(f'{where}: {model}; this input has {has}: '
+                         f'{_config_hint(v, channels, layout)}')
+    if v != expected.num_joints:
+        known = f' ({has})' if layout or dims else ''
+        raise ValueError(f'{where}: {model}; this input has {v} joints'
+                         f'{known}: {_config_hint(v, channels, layout)}')
+    if channels != expected.in_channels:
+        fix = _config_hint(v, channels, layout)
+        if c == 2 and not scored and expected.in_channels == 3:
+            fix += ', or give keypoint_score (M, T, V) with the keypoints'
+        raise ValueError(f'{where}: {model}; this input has {channels} '
+                         f'channels per joint, scores included ({has}): '
+                         f'{fix}')
+    if dims == 2 and expected.dims == 3:
+        raise ValueError(f'{where}: {model}; this input has 2D keypoints '
+                         f'({has}): use a 2D config (PreNormalize2D, '
+                         'keypoint_score as third channel) or 3D poses')
+    # (M, T, V, C) -> (T, ): frames where anyone has a keypoint
+    filled = np.any(kp != 0, axis=(0, 2, 3))
+    if scored:
+        filled |= np.any(np.asarray(anno['keypoint_score']) > 0, axis=(0, 2))
+    if filled.sum() < MIN_FRAMES:
+        raise ValueError(f'{where}: too few frames: {int(filled.sum())} of '
+                         f'its {t} frames hold a skeleton; actions need at '
+                         f'least {MIN_FRAMES}')
+
+
+def as_annotations(skeletons: Any) -> List[Dict]:
+    """Arrays, annotation dicts or lists of either -> annotation dicts with
+    at least ``keypoint``."""
+    if isinstance(skeletons, np.ndarray) or torch.is_tensor(skeletons):
+        return [dict(keypoint=np.asarray(skeletons))]
+    if isinstance(skeletons, dict):
+        if 'annotations' in skeletons:
+            return as_annotations(list(skeletons['annotations']))
+        if 'keypoint' in skeletons:
+            return [dict(skeletons)]
+        raise ValueError('a skeleton dict needs `keypoint` (one sample) or '
+                         '`annotations` (a PoseDataset file)')
+    if isinstance(skeletons, (list, tuple)):
+        if not skeletons:
+            raise ValueError('no skeletons given')
+        out = []
+        for item in skeletons:
+            if isinstance(item, dict):
+                if 'keypoint' not in item:
+                    raise ValueError('annotation without `keypoint`')
+                out.append(dict(item))
+            else:
+                out.append(dict(keypoint=np.asarray(item)))
+        return out
+    raise TypeError('skeletons must be an (M, T, V, C) array, a list of '
+                    'them, an annotation dict, a SkeletonFile or a path, got '
+                    f'{type(skeletons).__name__}')
+
+
+def _is_annotation_file(obj: Any) -> bool:
+    if isinstance(obj, dict):
+        return 'annotations' in obj or 'keypoint' in obj
+    return isinstance(obj, (list, tuple)) and bool(obj) and isinstance(
+        obj[0], dict) and 'keypoint' in obj[0]
+
+
+def _json_format(obj: Any) -> Optional[str]:
+    """The pose-estimator format of a loaded JSON file (module docstrings
+    of the converter readers), None if it matches none."""
+    if isinstance(obj, dict):
+        for key, fmt in (('people', 'openpose'), ('instance_info', 'mmpose'),
+                         ('frames', 'mediapipe')):
+            if key in obj:
+                return fmt
+        return None
+    if not isinstance(obj, list):
+        return None
+    for entry in obj:  # the first frame that shows its structure
+        if isinstance(entry, dict):
+            if 'instances' in entry or 'keypoints' in entry:
+                return 'mmpose'
+            if 'pose_landmarks' in entry or 'landmarks' in entry:
+                return 'mediapipe'
+            return None
+        if isinstance(entry, list) and entry:
+            first = entry[0]
+            if isinstance(first, dict) and 'keypoints' in first:
+                return 'mmpose'  # a list of instances
+            if isinstance(first, (dict, list)):
+                return 'mediapipe'  # landmarks, or people of landmarks
+            return None
+    return 'mmpose'  # only empty frames: nobody to find in either format
+
+
+def _read_pickle(path: str) -> Any:
+    with open(path, 'rb') as f:
+        try:
+            return pickle.load(f)
+        except Exception as e:  # any unpickling failure is a bad file
+            raise ValueError(f'{path}: not a readable pickle '
+                             f'({type(e).__name__}: {e})') from None
+
+
+def _content(path: str) -> Any:
+    """The loaded ``.json`` / ``.pkl`` file, None for other paths."""
+    ext = osp.splitext(path)[1].lower()
+    if not osp.isfile(path) or ext not in ('.json', '.pkl', '.pickle'):
+        return None
+    return load_json(path) if ext == '.json' else _read_pickle(path)
+
+
+def _detect(path: str, content: Any) -> str:
+    if osp.isdir(path):
+        return 'openpose'
+    ext = osp.splitext(path)[1].lower()
+    if ext == '.npy':
+        return 'npy'
+    if ext in ('.pkl', '.pickle'):
+        if _is_annotation_file(content):
+            return 'pkl'
+        if isinstance(content, list) or (isinstance(content, dict)
+                                         and 'instance_info' in content):
+            return 'mmpose'
+        raise ValueError(f'{path}: neither a PoseDataset annotation file '
+                         '(a dict with "annotations", or samples with '
+                         '"keypoint") nor MMPose results (a list of frames)')
+    if ext == '.json':
+        fmt = _json_format(content)
+        if fmt is None:
+            raise ValueError(f'{path}: cannot tell the format of this JSON '
+                             '(MMPose, OpenPose or MediaPipe output); pass '
+                             'the format')
+        return fmt
+    raise ValueError(f'{path}: cannot tell the format from the extension '
+                     f'{ext!r}; expected .npy, .pkl, .json or an OpenPose '
+                     f'folder, or pass the format (one of {FORMATS})')
+
+
+def detect_format(path: PathLike) -> str:
+    """The format (one of :data:`FORMATS`) of a file or folder, by its
+    extension and, for ``.json`` / ``.pkl``, its content."""
+    path = str(path)
+    if not osp.exists(path):
+        raise FileNotFoundError(f'{path}: no such file or folder')
+    if osp.isfile(path) and osp.getsize(path) == 0:
+        raise ValueError(f'{path}: the file is empty')
+    return _detect(path, _content(path))
+
+
+def _pick(names: Sequence[str], index: Index, path: str) -> int:
+    """The position of sample ``index`` (position or name) in ``names``."""
+    if isinstance(index, str):
+        if index in names:
+            return list(names).index(index)
+        shown = ', '.join(repr(n) for n in list(names)[:5])
+        more = ', ...' if len(names) > 5 else ''
+        raise ValueError(f'{path}: no sample named {index!r}; it holds '
+                         f'{len(names)}: {shown}{more}')
+    if not -len(names) <= index < len(names):
+        raise ValueError(f'{path}: index {index} is out of range; it holds '
+                         f'{len(names)} samples (0 .. {len(names) - 1})')
+    return int(index) % len(names)
+
+
+def _pose2d_annotation(frames: List[Frame], name: str, where: str,
+                       img_shape: Tuple[int, int], max_persons: int) -> Dict:
+    """Per-frame people -> one tracked 2D annotation."""
+    if not frames:
+        raise ValueError(f'{where}: no frames')
+    try:
+        kp, score = track_people(frames, max_persons)
+    except ValueError:
+        raise ValueError(f'{where}: no person detected in any of its '
+                         f'{len(frames)} frames') from None
+    h, w = img_shape
+    return dict(
+        frame_dir=name,
+        keypoint=kp,  # (M, T, V, 2) pixels
+        keypoint_score=score,  # (M, T, V)
+        total_frames=kp.shape[1],
+        img_shape=(h, w),
+        original_shape=(h, w))
+
+
+def _read_npy(path: str) -> List[Dict]:
+    try:
+        kp = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as e:
+        raise ValueError(f'{path}: not a readable .npy array ({e})') from None
+    if not np.issubdtype(kp.dtype, np.number):
+        raise ValueError(f'{path}: a {kp.dtype} array; expected numbers')
+    if kp.ndim == 3:
+        kp = kp[None]  # (T, V, C) -> (1, T, V, C): one person
+    elif kp.ndim == 5:
+        raise ValueError(f'{path}: a 5-D array {kp.shape}, the (N, C, T, V, '
+                         'M) layout of earlier skeleton SSL code; convert it '
+                         'with tools/data/convert_skeleton_npy.py')
+    elif kp.ndim != 4:
+        raise ValueError(f'{path}: an array of shape {kp.shape}; expected '
+                         '(M, T, V, C) or (T, V, C)')
+    if kp.size == 0:
+        raise ValueError(f'{path} is empty: shape {kp.shape}')
+    name = osp.splitext(osp.basename(path))[0]
+    return [
+        dict(
+            frame_dir=name,
+            keypoint=kp.astype(np.float32),
+            total_frames=kp.shape[1])
+    ]
+
+
+def _read_pkl(path: str, content: Any) -> List[Dict]:
+    if not _is_annotation_file(content):
+        raise ValueError(f'{path}: not a PoseDataset annotation file (a dict '
+                         'with "annotations", or samples with "keypoint"); '
+                         "for MMPose results pass format='mmpose'")
+    if isinstance(content, dict) and 'annotations' in content \
+            and not content['annotations']:
+        raise ValueError(f'{path}: no samples in "annotations"')
+    annos = as_annotations(content)
+    for i, anno in enumerate(annos):
+        anno.setdefault('frame_dir', f'sample_{i}')
+    return annos
+
+
+def load_skeletons(path: PathLike,
+                   format: str = 'auto',
+                   layout: Optional[str] = None,
+                   index: Optional[Index] = None,
+                   img_shape: Optional[Tuple[int, int]] = None,
+                   max_persons: int = 2) -> SkeletonFile:
+    """Read skeletons from a file or an OpenPose folder.
+
+    Args:
+        path (str | Path): The input (formats in the module docstring).
+        format (str): One of :data:`FORMATS`, or ``'auto'``.
+        layout (str, optional): The skeleton layout. Checked against the
+            data; needed only where the format does not fix it (arrays,
+            pickles, MMPose results other than COCO-17).
+        index (int | str, optional): Keep only this sample (position or
+            ``frame_dir`` / video name) of a pickle or folder with several.
+        img_shape (tuple[int, int], optional): ``(height, width)`` of the
+            video. Pixel coordinates (MMPose, OpenPose) are normalised by it
+            in 2D pipelines, so without it :data:`DEFAULT_IMG_SHAPE` is
+            assumed with a warning; MediaPipe's normalised coordinates are
+            scaled to it (the normalised pose does not depend on it).
+        max_persons (int): People kept per video of pose-estimator output,
+            linked across frames (the model's ``num_persons``).
+
+    Returns:
+        SkeletonFile: The annotations with the format and the layout (None
+        when unknown).
+
+    Raises:
+        FileNotFoundError: If the path does not exist.
+        ValueError: On an empty, unreadable or malformed input, a video
+            without any person, or a layout that does not fit the data;
+            the message names the file.
+    """
+    path = str(path)
+    if not osp.exists(path):
+        raise FileNotFoundError(f'{path}: no such file or folder')
+    if format != 'auto' and format not in FORMATS:
+        raise ValueError(f'unknown skeleton format {format!r}; choose one of '
+                         f"{FORMATS} or 'auto'")
+    if layout is not None:
+        try:
+            layout_obj: Optional[SkeletonLayout] = get_layout(layout)
+        except KeyError as e:
+            raise ValueError(e.args[0]) from None
+    else:
+        layout_obj = None
+    num_joints = layout_obj.num_joints if layout_obj else None
+    if osp.isfile(path) and osp.getsize(path) == 0:
+        raise ValueError(f'{path}: the file is empty')
+    content = _content(path)
+    fmt = _detect(path, content) if format == 'auto' else format
+    if fmt == 'openpose' and not osp.isdir(path):
+        raise ValueError(f'{path}: OpenPose writes one JSON file per frame; '
+                         'pass the folder that holds the *_keypoints.json '
+                         'files of the video')
+    if fmt != 'openpose' and osp.isdir(path):
+        raise ValueError(f'{path} is a folder; format {fmt!r} reads a file')
+    pixels = fmt in ('mmpose', 'openpose')
+    if img_shape is None and pixels:
+        print_log(
+            f'{path}: frame size unknown; assuming {DEFAULT_IMG_SHAPE} '
+            '(height, width) to normalise the pixel coordinates; pass '
+            'img_shape (--img-shape) when the video differs',
+            logger='current',
+            level=logging.WARNING)
+    hw = tuple(int(x) for x in (img_shape or DEFAULT_IMG_SHAPE))
+    if len(hw) != 2 or min(hw) < 1:
+        raise ValueError(f'img_shape must be a positive (height, width), '
+                         f'got {img_shape}')
+
+    def pose2d(frames: Callable[[], List[Frame]], name: str) -> Dict:
+        return _pose2d_annotation(frames(), name, path, hw, max_persons)
+
+    found = layout
+    if fmt == 'npy':
+        annos = _read_npy(path)
+    elif fmt == 'pkl':
+        if content is None:
+            content = _read_pickle(path)
+        annos = _read_pkl(path, content)
+    elif fmt == 'openpose':
+        videos = find_openpose_videos(path)
+        names = list(videos)
+        if index is not None:
+            names = [names[_pick(names, index, path)]]
+            index = None
+        annos = []
+        for name in names:
+            where = f'{path} (video {name!r})' if len(videos) > 1 else path
+            annos.append(
+                _pose2d_annotation(
+                    read_openpose_video(videos[name], num_joints), name, where,
+                    hw, max_persons))
+        found = found or OPENPOSE_JOINTS.get(annos[0]['keypoint'].shape[2])
+    elif fmt == 'mmpose':
+        if content is None:
+            content = _read_pickle(path) if path.lower().endswith(
+                ('.pkl', '.pickle')) else load_json(path)
+        name = osp.splitext(osp.basename(path))[0]
+        annos = [
+            pose2d(lambda: frames_from_mmpose(content, path, num_joints), name)
+        ]
+        if found is None and annos[0]['keypoint'].shape[2] == COCO17_JOINTS:
+            found = 'coco'
+    else:  # mediapipe
+        name = osp.splitext(osp.basename(path))[0]
+        annos = [
+            pose2d(
+                lambda: read_mediapipe_file(path, hw, num_joints or
+                                            MEDIAPIPE_JOINTS), name)
+        ]
+        found = found or 'mediapipe-33'
+    if not annos:
+        raise ValueError(f'{path}: no samples')
+    if index is not None:
+        names = [str(a.get('frame_dir', i)) for i, a in enumerate(annos)]
+        annos = [annos[_pick(names, index, path)]]
+    if layout_obj is not None:
+        for anno in annos:
+            dims = np.shape(anno['keypoint'])
+            v = dims[-2] if len(dims) >= 2 else None
+            if v is not None and v != layout_obj.num_joints:
+                raise ValueError(f'{path}: layout {layout!r} has '
+                                 f'{layout_obj.num_joints} joints; sample '
+                                 f'{anno.get("frame_dir")!r} has {v}')
+    return SkeletonFile(path=path, format=fmt, annotations=annos, layout=found)
