@@ -6,68 +6,43 @@ epoch, and writes the per-epoch curves to ``<work_dir>/loss_curves.png``.
     python tools/analysis_tools/summarize_pretraining.py work_dirs/RUN
 """
 import argparse
-import glob
-import json
+import os
 import os.path as osp
-from collections import defaultdict
+import sys
 from typing import Dict, List
 
 import numpy as np
 
+for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+             os.getcwd()):
+    if path not in sys.path:
+        sys.path.insert(1, path)
+
+from usdrl_mm.visualization import curves as log_curves  # noqa: E402
+
 TERMS = ('loss', 'loss_sim', 'loss_vac', 'loss_xcorr')
+PREFIXES = ('loss', 'sim_', 'vac_', 'xcorr_')
 
 
-def read_scalars(work_dir: str) -> List[dict]:
-    """Training records of ``work_dir`` in step order.
-
-    Every run writes a timestamped folder; a resumed run continues the step
-    count, a restarted one repeats it, so later folders win per step.
-    """
-    paths = sorted(
-        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
-    if not paths:
-        raise FileNotFoundError(f'no */vis_data/scalars.json under {work_dir}'
-                                '; is it a Runner work_dir?')
-    by_step: Dict[int, dict] = {}
-    for path in paths:
-        with open(path) as f:
-            for line in f:
-                record = json.loads(line) if line.strip() else {}
-                if 'loss' in record and 'epoch' in record:
-                    by_step[record['step']] = record
-    return [by_step[s] for s in sorted(by_step)]
-
-
-def per_epoch(records: List[dict]) -> Dict[str, Dict[int, float]]:
-    sums: Dict[str, Dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for r in records:
-        for key, value in r.items():
-            if key.startswith(('loss', 'sim_', 'vac_', 'xcorr_')):
-                sums[key][r['epoch']].append(value)
-    return {
-        k: {
-            e: float(np.mean(v))
-            for e, v in sorted(by_epoch.items())
-        }
-        for k, by_epoch in sums.items()
-    }
+def pretraining_curves(work_dir: str) -> Dict[str, Dict[int, float]]:
+    """``{key: {epoch: mean}}`` of the loss terms and their grains
+    (``sim_t``, ...) in ``work_dir``'s training records."""
+    train = log_curves.read_scalars(work_dir)['train']
+    keys: List[str] = [
+        k for k in log_curves.logged_keys(dict(train=train))['train']
+        if k.startswith(PREFIXES)
+    ]
+    return log_curves.per_epoch(train, keys)
 
 
 def plot(curves: Dict[str, Dict[int, float]], out: str) -> None:
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+    """The per-epoch curves of the :data:`TERMS` side by side."""
     keys = [k for k in TERMS if k in curves]
-    fig, axes = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3.2))
-    for ax, key in zip(np.atleast_1d(axes), keys):
-        epochs = list(curves[key])
-        ax.plot(epochs, list(curves[key].values()), marker='.')
-        ax.set_title(key)
-        ax.set_xlabel('epoch')
-        ax.grid(alpha=.3)
-    fig.tight_layout()
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
+    run = {}
+    for key in keys:
+        epochs, means = zip(*curves[key].items())
+        run[key] = dict(train=(np.array(epochs), np.array(means)))
+    log_curves.plot_curves({'': run}, keys, out)
 
 
 def main() -> None:
@@ -76,7 +51,7 @@ def main() -> None:
     parser.add_argument('--no-plot', action='store_true')
     args = parser.parse_args()
 
-    curves = per_epoch(read_scalars(args.work_dir))
+    curves = pretraining_curves(args.work_dir)
     width = max(len(k) for k in curves)
     print(f'{"term":<{width}}  first epoch    last epoch   last/first')
     for key in sorted(curves, key=lambda k: (k not in TERMS, k)):
