@@ -14,6 +14,8 @@ Prints a summary and exits 1 when there is any error (or any warning with
 ``--strict``), 0 otherwise.
 """
 import argparse
+import importlib
+import os
 import os.path as osp
 import pickle
 import sys
@@ -38,7 +40,16 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--layout',
         help='skeleton layout the joints must match: ' +
-        ', '.join(list_layouts()))
+        ', '.join(list_layouts()) + ', or one registered by --import')
+    parser.add_argument(
+        '--import',
+        dest='imports',
+        nargs='+',
+        action='extend',
+        default=[],
+        metavar='MODULE',
+        help='modules to import first, e.g. a project that registers a '
+        'layout (projects.upper_body_layout)')
     parser.add_argument(
         '--num-classes', type=int, help='labels must lie in [0, K)')
     parser.add_argument(
@@ -116,6 +127,15 @@ def show(title: str, items: List[str], limit: int) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
+    # projects.* modules resolve from the working directory, as in train.py
+    if os.getcwd() not in sys.path:
+        sys.path.insert(1, os.getcwd())
+    for module in args.imports:
+        try:
+            importlib.import_module(module)
+        except ImportError as e:
+            print(f'error: cannot import {module}: {e}', file=sys.stderr)
+            return 1
     try:
         with open(args.file, 'rb') as f:
             data = pickle.load(f)

@@ -11,6 +11,7 @@ from .pku_mmd import (convert_pku_mmd, parse_split_file, read_pku_labels,
 from .pose2d import (convert_pose_videos, read_label_file, read_split_file,
                      track_people)
 from .report import ConversionReport
+from .select_joints import joint_index, select_joints, select_sample_joints
 from .skeleton_npy import (convert_skeleton_npy, load_npy_labels,
                            valid_frame_count)
 
@@ -23,5 +24,6 @@ __all__ = [
     'read_name_list', 'read_ntu_skeleton', 'read_openpose_frame',
     'read_openpose_video', 'read_pku_labels', 'read_pku_skeleton',
     'read_split_file', 'select_bodies', 'track_people', 'trim_instances',
-    'valid_frame_count'
+    'valid_frame_count', 'joint_index', 'select_joints',
+    'select_sample_joints'
 ]

@@ -1,0 +1,26 @@
+# Linear evaluation of the upper-body encoder
+# (mgfd_dste-tiny-upper13_...synthetic...) on the 13-joint synthetic data:
+# the demo linear probe with the layout, the joint count and the data
+# changed. The clip pipeline needs no change: 'ntu-upper-13' keeps the NTU
+# indices that PreNormalize3DPerFrame(center_joint=1, xaxis=(4, 8)) reads.
+_base_ = [
+    '../../../configs/usdrl/benchmarks/'
+    'dste-tiny-linear_1xb64-joint-20e_synthetic-xsub-keypoint-3d.py'
+]
+custom_imports = dict(
+    imports=['usdrl_mm', 'projects.upper_body_layout'],
+    allow_failed_imports=False)
+
+layout = 'ntu-upper-13'
+ann_file = 'data/synthetic/synthetic_upper13_3d.pkl'
+model = dict(
+    data_preprocessor=dict(layout=layout),
+    backbone=dict(
+        num_joints=13,
+        init_cfg=dict(
+            checkpoint=(
+                'work_dirs/mgfd_dste-tiny-upper13_1xb64-joint-24e_synthetic-'
+                'xsub-keypoint-3d/epoch_24.pth'))))
+train_dataloader = dict(dataset=dict(ann_file=ann_file, layout=layout))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, layout=layout))
+test_dataloader = val_dataloader

@@ -1,0 +1,121 @@
+"""Keep the joints of a skeleton layout in a PoseDataset annotation file.
+
+    python tools/data/select_joints.py data/synthetic/synthetic_3d.pkl \
+        data/synthetic/synthetic_upper13_3d.pkl --to-layout ntu-upper-13 \
+        --import projects.upper_body_layout
+
+Every joint of ``--to-layout`` is looked up by name in ``--from-layout``
+(``nturgb+d`` by default) and written in the target's order; ``keypoint
+(M, T, V, C)`` and ``keypoint_score (M, T, V)`` are cut, every other key
+and the splits are copied. A target joint the source lacks stops the run
+with the missing names. ``--import`` imports modules first, so a layout
+that a project registers (``register_layout``) can be named. The output is
+written atomically and never overwritten without ``--force``.
+"""
+import argparse
+import importlib
+import os
+import os.path as osp
+import pickle
+import sys
+from typing import List, Optional
+
+# the repository root (a fresh clone works before `pip install -e .`) and
+# the working directory (--import of `projects.*` modules)
+for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+             os.getcwd()):
+    if path not in sys.path:
+        sys.path.insert(1, path)
+
+from mmengine.utils import ProgressBar  # noqa: E402
+
+from usdrl_mm.datasets.converters.io import atomic_dump  # noqa: E402
+from usdrl_mm.datasets.converters.select_joints import \
+    select_joints  # noqa: E402
+from usdrl_mm.structures import get_layout, list_layouts  # noqa: E402
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('input', help='annotation .pkl to read')
+    parser.add_argument('output', help='annotation .pkl to write')
+    parser.add_argument(
+        '--to-layout',
+        required=True,
+        help='layout whose joints are kept (registered: ' +
+        ', '.join(list_layouts()) + ', or one registered by --import)')
+    parser.add_argument(
+        '--from-layout',
+        default='nturgb+d',
+        help='layout the input is written in (default: %(default)s)')
+    parser.add_argument(
+        '--import',
+        dest='imports',
+        nargs='+',
+        action='extend',
+        default=[],
+        metavar='MODULE',
+        help='modules to import first, e.g. projects.upper_body_layout for '
+        'a layout registered there')
+    parser.add_argument(
+        '--force', action='store_true', help='overwrite an existing output')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    if osp.exists(args.output) and not args.force:
+        print(
+            f'error: {args.output} exists; pass --force to overwrite it',
+            file=sys.stderr)
+        return 1
+    for module in args.imports:
+        try:
+            importlib.import_module(module)
+        except ImportError as e:
+            print(
+                f'error: --import {module}: {e} (run from the repository '
+                'root, or put its folder on PYTHONPATH)',
+                file=sys.stderr)
+            return 1
+    try:
+        source = get_layout(args.from_layout)
+        target = get_layout(args.to_layout)
+    except KeyError as e:
+        hint = '' if args.imports else \
+            ' (a custom layout needs --import of the module registering it)'
+        print(f'error: {e.args[0]}{hint}', file=sys.stderr)
+        return 1
+    try:
+        with open(args.input, 'rb') as f:
+            data = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError) as e:
+        print(f'error: cannot read {args.input}: {e}', file=sys.stderr)
+        return 1
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = ProgressBar(total)
+        bar.update()
+
+    try:
+        out = select_joints(
+            data, to_layout=target, from_layout=source, progress=progress)
+    except ValueError as e:
+        print(f'\nerror: {e}', file=sys.stderr)
+        return 1
+    if bar is not None:
+        print()
+    atomic_dump(out, args.output, force=args.force)
+    annotations = out['annotations'] if isinstance(out, dict) else out
+    print(f'{args.output}: {len(annotations)} samples, {source.num_joints} '
+          f'{source.name!r} joints -> {target.num_joints} {target.name!r} '
+          f'joints ({", ".join(target.joint_names)})')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
