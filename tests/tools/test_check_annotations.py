@@ -203,3 +203,19 @@ def test_datasets_fail_before_training(tmp_path, monkeypatch):
     assert '2 warning(s)' in logged[0] and 'check_annotations.py' in logged[0]
     assert "'a' (#0): every person is all zeros" in logged[0]
     assert "'b' (#1): person 1 is all zeros" in logged[0]
+
+
+def test_cli_knows_a_layout_registered_by_an_imported_module(
+        tmp_path, tool, capsys, monkeypatch, repo_root):
+    monkeypatch.chdir(repo_root)  # projects.* resolves from the repo root
+    data = good_file()
+    for a in data['annotations']:  # 13 joints, as 'ntu-upper-13'
+        a['keypoint'] = a['keypoint'][:, :, :13]
+    path = write(tmp_path, data)
+    layout = ['--layout', 'ntu-upper-13', '--num-classes', '3']
+    module = ['--import', 'projects.upper_body_layout']
+    assert tool([path, *layout, *module]) == 0
+    assert '0 error(s), 0 warning(s): OK' in capsys.readouterr().out
+    assert tool([path, '--layout', 'nturgb+d', *module]) == 1
+    assert tool([path, *layout, '--import', 'projects.no_such_module']) == 1
+    assert 'no_such_module' in capsys.readouterr().err

@@ -25,7 +25,7 @@ import json
 import os
 import os.path as osp
 import sys
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
              os.getcwd()):
@@ -37,20 +37,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 
+from tools.analysis_tools.eval_encoders import parse_encoder  # noqa: E402
 from usdrl_mm.apis import extract_features, init_model  # noqa: E402
 from usdrl_mm.visualization import tsne  # noqa: E402
 
 KNN_K = 5
-
-
-def parse_encoder(text: str) -> Tuple[str, str]:
-    name, sep, ckpt = text.partition('=')
-    if not sep or not name or not ckpt:
-        raise argparse.ArgumentTypeError(
-            f'expected NAME=CHECKPOINT, got {text!r}')
-    if not osp.isfile(ckpt):
-        raise argparse.ArgumentTypeError(f'checkpoint {ckpt} not found')
-    return name, ckpt
 
 
 def dataset_cfg(cfg: Config) -> dict:

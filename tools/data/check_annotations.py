@@ -14,8 +14,6 @@ Prints a summary and exits 1 when there is any error (or any warning with
 ``--strict``), 0 otherwise.
 """
 import argparse
-import importlib
-import os
 import os.path as osp
 import pickle
 import sys
@@ -32,6 +30,8 @@ import numpy as np  # noqa: E402
 from usdrl_mm.datasets.annotation_checks import \
     check_annotation_file  # noqa: E402
 from usdrl_mm.structures import get_layout, list_layouts  # noqa: E402
+from usdrl_mm.utils.imports import add_import_argument  # noqa: E402
+from usdrl_mm.utils.imports import import_modules  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -41,15 +41,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--layout',
         help='skeleton layout the joints must match: ' +
         ', '.join(list_layouts()) + ', or one registered by --import')
-    parser.add_argument(
-        '--import',
-        dest='imports',
-        nargs='+',
-        action='extend',
-        default=[],
-        metavar='MODULE',
-        help='modules to import first, e.g. a project that registers a '
-        'layout (projects.upper_body_layout)')
+    add_import_argument(parser)
     parser.add_argument(
         '--num-classes', type=int, help='labels must lie in [0, K)')
     parser.add_argument(
@@ -127,15 +119,10 @@ def show(title: str, items: List[str], limit: int) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    # projects.* modules resolve from the working directory, as in train.py
-    if os.getcwd() not in sys.path:
-        sys.path.insert(1, os.getcwd())
-    for module in args.imports:
-        try:
-            importlib.import_module(module)
-        except ImportError as e:
-            print(f'error: cannot import {module}: {e}', file=sys.stderr)
-            return 1
+    error = import_modules(args.imports)
+    if error:
+        print(f'error: {error}', file=sys.stderr)
+        return 1
     try:
         with open(args.file, 'rb') as f:
             data = pickle.load(f)

@@ -13,7 +13,6 @@ that a project registers (``register_layout``) can be named. The output is
 written atomically and never overwritten without ``--force``.
 """
 import argparse
-import importlib
 import os
 import os.path as osp
 import pickle
@@ -33,6 +32,8 @@ from usdrl_mm.datasets.converters.io import atomic_dump  # noqa: E402
 from usdrl_mm.datasets.converters.select_joints import \
     select_joints  # noqa: E402
 from usdrl_mm.structures import get_layout, list_layouts  # noqa: E402
+from usdrl_mm.utils.imports import add_import_argument  # noqa: E402
+from usdrl_mm.utils.imports import import_modules  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -48,15 +49,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--from-layout',
         default='nturgb+d',
         help='layout the input is written in (default: %(default)s)')
-    parser.add_argument(
-        '--import',
-        dest='imports',
-        nargs='+',
-        action='extend',
-        default=[],
-        metavar='MODULE',
-        help='modules to import first, e.g. projects.upper_body_layout for '
-        'a layout registered there')
+    add_import_argument(parser)
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing output')
     return parser.parse_args(argv)
@@ -69,15 +62,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             f'error: {args.output} exists; pass --force to overwrite it',
             file=sys.stderr)
         return 1
-    for module in args.imports:
-        try:
-            importlib.import_module(module)
-        except ImportError as e:
-            print(
-                f'error: --import {module}: {e} (run from the repository '
-                'root, or put its folder on PYTHONPATH)',
-                file=sys.stderr)
-            return 1
+    error = import_modules(args.imports)
+    if error:
+        print(f'error: {error}', file=sys.stderr)
+        return 1
     try:
         source = get_layout(args.from_layout)
         target = get_layout(args.to_layout)
