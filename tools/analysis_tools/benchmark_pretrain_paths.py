@@ -9,7 +9,10 @@ Paths, each adding one change to the previous one:
   batched call;
 - ``+gram-losses``: the decorrelation terms from (B, B) Gram matrices;
 - ``+fused-adam``: one fused Adam kernel (= the usdrl_mm default);
-- ``+bf16``: the default with bf16 autocast (``--amp`` on a CPU).
+- ``+bf16``: the default with bf16 autocast (``--amp`` on a CPU);
+- ``+compile`` (opt-in, ``--paths ... +compile``): the default with the
+  encoder compiled in place by ``torch.compile``, as ``--compile``
+  (``CompileModulesHook``) does; the warm-up steps absorb the compilation.
 
 Steps of all paths are interleaved round by round, so machine noise hits
 them alike; the table gives the median seconds per step, clips/s and the
@@ -46,12 +49,14 @@ from mmaction.registry import MODELS  # noqa: E402
 import usdrl_mm  # noqa: E402,F401
 
 PATHS = ('plain', '+fused-attention', '+gram-losses', '+fused-adam', '+bf16')
+#: Paths off the chain above: the name and the chain path they build on.
+EXTRA_PATHS = {'+compile': '+fused-adam'}
 
 
 def path_config(cfg: Config, path: str, hidden_dim: int) -> Config:
     """The model and optim wrapper configs of one path."""
     cfg = copy.deepcopy(cfg)
-    rank = PATHS.index(path)
+    rank = PATHS.index(EXTRA_PATHS.get(path, path))
     model = cfg.model
     model.backbone.hidden_dim = hidden_dim
     model.projector.in_channels = hidden_dim
@@ -73,12 +78,17 @@ def path_config(cfg: Config, path: str, hidden_dim: int) -> Config:
 class Step:
     """One path's model, optimizer and input batch."""
 
-    def __init__(self, cfg: Config, args: argparse.Namespace,
-                 device: str) -> None:
+    def __init__(self,
+                 cfg: Config,
+                 args: argparse.Namespace,
+                 device: str,
+                 compile_backbone: bool = False) -> None:
         torch.manual_seed(0)
         self.model = MODELS.build(cfg.model).to(device)
         self.model.init_weights()
         self.model.train()
+        if compile_backbone:  # in place, as CompileModulesHook does
+            self.model.backbone.compile()
         self.optim = build_optim_wrapper(self.model, cfg.optim_wrapper)
         bb = cfg.model.backbone
         self.inputs = torch.randn(
@@ -124,7 +134,9 @@ def peak_memory_mib(cfg: Config, args: argparse.Namespace, path: str,
 
 def measure_memory(cfg: Config, args: argparse.Namespace, path: str,
                    device: str) -> float:
-    step = Step(path_config(cfg, path, args.hidden_dim), args, device)
+    step = Step(
+        path_config(cfg, path, args.hidden_dim), args, device,
+        path == '+compile')
     if device == 'cuda':
         torch.cuda.reset_peak_memory_stats()
         base = torch.cuda.memory_allocated()
@@ -174,10 +186,16 @@ def main() -> None:
     parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--warmup', type=int, default=1)
     parser.add_argument(
-        '--paths', nargs='+', default=list(PATHS), choices=PATHS)
+        '--paths',
+        nargs='+',
+        default=list(PATHS),
+        choices=PATHS + tuple(EXTRA_PATHS))
     parser.add_argument('--no-memory', action='store_true')
     parser.add_argument('--out', help='also write the rows as JSON here')
-    parser.add_argument('--memory-of', choices=PATHS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        '--memory-of',
+        choices=PATHS + tuple(EXTRA_PATHS),
+        help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     init_default_scope('mmaction')
@@ -188,7 +206,10 @@ def main() -> None:
         return
 
     steps = {
-        p: Step(path_config(cfg, p, args.hidden_dim), args, device)
+        p:
+        Step(
+            path_config(cfg, p, args.hidden_dim), args, device,
+            p == '+compile')
         for p in args.paths
     }
     for _ in range(args.warmup):
