@@ -49,3 +49,15 @@ def test_errors():
                 torch.zeros(1, 2, 9, 25, 3)])
     with pytest.raises(ValueError, match='different shapes'):
         SkeletonDataPreprocessor()(bad)
+
+
+def test_cpu_batches_are_not_copied_to_where_they_are():
+    from mmaction.structures import ActionDataSample
+    pre = SkeletonDataPreprocessor()
+    samples = [ActionDataSample(metainfo=dict(i=i)) for i in range(3)]
+    data = dict(inputs=batch()['inputs'], data_samples=samples)
+    out = pre(data)
+    assert all(a is b for a, b in zip(out['data_samples'], samples))
+    # anything that is not a list of CPU clips takes mmengine's path
+    moved = pre.cast_data(dict(inputs=None, data_samples=samples))
+    assert all(a is not b for a, b in zip(moved['data_samples'], samples))
