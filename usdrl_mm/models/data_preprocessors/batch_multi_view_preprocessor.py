@@ -4,6 +4,7 @@ import torch
 from mmaction.registry import MODELS
 from torch import Tensor
 
+from usdrl_mm.structures import fused_views_cpu
 from usdrl_mm.structures.batch_augment_ops import (CropParams, crop_clip_views,
                                                    draw_crop, draw_linear_map,
                                                    draw_shear, joints_to_mask,
@@ -12,6 +13,7 @@ from .skeleton_data_preprocessor import SkeletonDataPreprocessor
 
 #: The spatial augmentations of a view, in the order of ``branch_probs``.
 BRANCHES = ('mask', 'linear_map', 'shear')
+BACKENDS = ('auto', 'torch', 'fused-cpu')
 
 
 class ViewParams(NamedTuple):
@@ -76,6 +78,13 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         coord_channels (int, optional): Channels the linear maps act on;
             the rest (a keypoint score) are only cropped and masked.
             ``None``: all channels.
+        backend (str): ``'torch'``: the torch ops of
+            ``usdrl_mm.structures.batch_augment_ops`` (any device);
+            ``'fused-cpu'``: one fused numba loop on a CPU
+            (``usdrl_mm.structures.fused_views_cpu``; needs numba);
+            ``'auto'`` (default): ``'fused-cpu'`` for CPU clips when numba
+            is installed, else ``'torch'``. Both give the same views up to
+            float rounding.
         modality, layout, non_blocking: as ``SkeletonDataPreprocessor``.
     """
 
@@ -89,6 +98,7 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
                  map_magnitude: float = 1.0,
                  branch_probs: Sequence[float] = (0.25, 0.25, 0.5),
                  coord_channels: Optional[int] = None,
+                 backend: str = 'auto',
                  modality: Union[str, Sequence[str]] = 'joint',
                  layout: str = 'nturgb+d',
                  non_blocking: Optional[bool] = False) -> None:
@@ -99,6 +109,12 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
             raise ValueError(f'need 0 < low <= high <= 1, got {ratio}')
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}')
+        if backend not in BACKENDS:
+            raise ValueError(f'backend must be one of {BACKENDS}, got '
+                             f'{backend!r}')
+        if backend == 'fused-cpu' and not fused_views_cpu.available():
+            raise ImportError("backend='fused-cpu' needs numba: "
+                              'pip install numba')
         if len(branch_probs) != len(BRANCHES) or min(branch_probs) < 0 \
                 or abs(sum(branch_probs) - 1) > 1e-6:
             raise ValueError('branch_probs needs probabilities of '
@@ -112,6 +128,7 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         self.map_magnitude = map_magnitude
         self.branch_probs = tuple(float(p) for p in branch_probs)
         self.coord_channels = coord_channels
+        self.backend = backend
         self._scratch: Optional[Tensor] = None
 
     def collect_raw(
@@ -183,29 +200,58 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
             torch.where(is_shear, shear, torch.zeros_like(shear)))
         return ViewParams(crop, branch, linear.joints, matrix)
 
+    def view_matrices(self, params: ViewParams, joints: int,
+                      channels: int) -> Tuple[Tensor, Tensor]:
+        """The map of each view as ``(B, C, C)`` matrices (row vectors,
+        ``x' = x A``) and the ``(B, V)`` joints it acts on.
+
+        ``A = S^T`` for a shear (column vectors), ``R`` for a linear map,
+        0 for a mask (which so zeroes the channels after c, a score, too);
+        channels after c keep the identity otherwise.
+        """
+        b, c = params.matrix.shape[0], params.matrix.shape[-1]
+        device = params.matrix.device
+        is_shear = params.branch == BRANCHES.index('shear')
+        is_mask = params.branch == BRANCHES.index('mask')
+        matrix = torch.where(is_shear[:, None, None],
+                             params.matrix.transpose(1, 2), params.matrix)
+        full = torch.eye(channels, device=device).repeat(b, 1, 1)
+        full[:, :c, :c] = matrix
+        full = full * (~is_mask).float()[:, None, None]
+        chosen = joints_to_mask(params.joints, joints) | is_shear[:, None]
+        return full, chosen
+
+    def resolved_backend(self, clips: Sequence[Tensor]) -> str:
+        """``'torch'`` or ``'fused-cpu'`` for these clips."""
+        if self.backend != 'auto':
+            return self.backend
+        on_cpu = all(x.device.type == 'cpu' for x in clips)
+        return 'fused-cpu' if on_cpu and fused_views_cpu.available() \
+            else 'torch'
+
     def apply_views(self, clips: Union[Tensor, Sequence[Tensor]],
                     params: ViewParams) -> Tensor:
         """N raw clips ``(M, T_i, V, C)`` (a list, or a stacked ``(N, M, T,
         V, C)`` tensor) -> ``(N, K, M, clip_len, V, C)`` views."""
         n, k = len(clips), self.num_views
         m, _, v, channels = clips[0].shape
-        device = params.matrix.device
-        size = n * k * m * self.clip_len * v * channels
-        # the frame pairs of the crops, then the products of the maps
-        work = self.scratch(2 * size, device)
-        views = crop_clip_views(clips, params.crop, self.clip_len, k, work)
-        c = params.matrix.shape[-1]
-        is_shear = params.branch == BRANCHES.index('shear')
-        is_mask = params.branch == BRANCHES.index('mask')
-        # A = S^T for a shear (column vectors), R for a map, 0 for a mask;
-        # a mask also zeroes the channels after c (the score)
-        matrix = torch.where(is_shear[:, None, None],
-                             params.matrix.transpose(1, 2), params.matrix)
-        full = torch.eye(channels, device=device).repeat(n * k, 1, 1)
-        full[:, :c, :c] = matrix
-        full = full * (~is_mask).float()[:, None, None]
-        chosen = joints_to_mask(params.joints, v) | is_shear[:, None]
-        views = map_joints(views, full, chosen, inplace=True, scratch=work)
+        full, chosen = self.view_matrices(params, v, channels)
+        if self.resolved_backend(clips) == 'fused-cpu':
+            eye = torch.eye(channels, device=full.device)
+            # (B, V) -> (B, V, C, C): A_b on the selected joints, I elsewhere
+            per_joint = torch.where(chosen[:, :, None, None], full[:, None],
+                                    eye)
+            # the clips laid end to end in the work buffer
+            rows = self.scratch(sum(x.numel() for x in clips), full.device)
+            views = fused_views_cpu.fused_clip_views(clips, params.crop,
+                                                     self.clip_len, k,
+                                                     per_joint, rows)
+        else:
+            size = n * k * m * self.clip_len * v * channels
+            # the frame pairs of the crops, then the products of the maps
+            work = self.scratch(2 * size, full.device)
+            views = crop_clip_views(clips, params.crop, self.clip_len, k, work)
+            views = map_joints(views, full, chosen, inplace=True, scratch=work)
         # (N*K, M, T, V, C) -> (N, K, M, T, V, C)
         return views.view(n, k, *views.shape[1:])
 
