@@ -24,6 +24,5 @@ __all__ = [
     'read_name_list', 'read_ntu_skeleton', 'read_openpose_frame',
     'read_openpose_video', 'read_pku_labels', 'read_pku_skeleton',
     'read_split_file', 'select_bodies', 'track_people', 'trim_instances',
-    'valid_frame_count', 'joint_index', 'select_joints',
-    'select_sample_joints'
+    'valid_frame_count', 'joint_index', 'select_joints', 'select_sample_joints'
 ]
