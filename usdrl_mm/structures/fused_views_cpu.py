@@ -20,7 +20,7 @@ C++ extension would need a compiler at install time. numba is optional
 ops.
 """
 import math
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -28,7 +28,9 @@ from torch import Tensor
 
 try:
     import numba
-    from numba import njit, prange
+    from numba import njit, prange, types
+    from numba.core import cgutils
+    from numba.extending import intrinsic
 except ImportError:  # the torch ops are used instead
     numba = None
 
@@ -42,13 +44,27 @@ def available() -> bool:
 
 if numba is not None:
 
+    @intrinsic
+    def _as_pointer(typingctx, address):
+        """An int64 address -> ``void*``, so that the loop reads each clip
+        where it is (the clips of a batch are separate tensors)."""
+
+        def codegen(context, builder, signature, args):
+            return builder.inttoptr(args[0], cgutils.voidptr_t)
+
+        return types.voidptr(types.int64), codegen
+
     @njit(parallel=True, fastmath=True, boundscheck=False, cache=True)
-    def _views3(src, row0, frames, start, length, pj, views,
+    def _views3(addresses, frames, start, length, pj, views,
                 out):  # pragma: no cover  (compiled)
         # three channels, unrolled: 3D joints, or 2D joints and a score
         n_views, persons, out_len, joints, _ = out.shape
         for b in prange(n_views):
             n = b // views
+            # clip n, (M, T_n, V, C) -> (M*T_n, V, C): one row per frame
+            src = numba.carray(
+                _as_pointer(addresses[n]), (persons * frames[n], joints, 3),
+                np.float32)
             last = length[b] - 1
             scale = length[b] / out_len
             for i in range(out_len):
@@ -57,7 +73,7 @@ if numba is not None:
                 i1 = min(i0 + 1, last)
                 w = np.float32(p - i0)
                 for m in range(persons):
-                    ra = row0[n] + m * frames[n] + start[b] + i0
+                    ra = m * frames[n] + start[b] + i0
                     rb = ra - i0 + i1
                     for v in range(joints):
                         a0 = src[ra, v, 0]
@@ -72,12 +88,15 @@ if numba is not None:
                                 x2 * pj[b, v, 2, j])
 
     @njit(parallel=True, fastmath=True, boundscheck=False, cache=True)
-    def _views_any(src, row0, frames, start, length, pj, views,
+    def _views_any(addresses, frames, start, length, pj, views,
                    out):  # pragma: no cover  (compiled)
         # any channel count (a slower inner loop)
         n_views, persons, out_len, joints, ch = out.shape
         for b in prange(n_views):
             n = b // views
+            src = numba.carray(
+                _as_pointer(addresses[n]), (persons * frames[n], joints, ch),
+                np.float32)
             last = length[b] - 1
             scale = length[b] / out_len
             for i in range(out_len):
@@ -86,7 +105,7 @@ if numba is not None:
                 i1 = min(i0 + 1, last)
                 w = np.float32(p - i0)
                 for m in range(persons):
-                    ra = row0[n] + m * frames[n] + start[b] + i0
+                    ra = m * frames[n] + start[b] + i0
                     rb = ra - i0 + i1
                     for v in range(joints):
                         for j in range(ch):
@@ -98,12 +117,8 @@ if numba is not None:
                             out[b, m, i, v, j] = acc
 
 
-def fused_clip_views(clips: Sequence[Tensor],
-                     crop: CropParams,
-                     out_len: int,
-                     num_views: int,
-                     joint_matrices: Tensor,
-                     scratch: Optional[Tensor] = None) -> Tensor:
+def fused_clip_views(clips: Sequence[Tensor], crop: CropParams, out_len: int,
+                     num_views: int, joint_matrices: Tensor) -> Tensor:
     """Crop-resize and map ``num_views`` views of each clip in one loop.
 
     Args:
@@ -114,9 +129,6 @@ def fused_clip_views(clips: Sequence[Tensor],
         num_views (int): K.
         joint_matrices (Tensor): ``(N*K, V, C, C)`` float32 per-joint maps
             (row-vector convention, ``x' = x P``).
-        scratch (Tensor, optional): A float32 CPU buffer of at least
-            ``sum_n M*T_n*V*C`` elements for the clips laid end to end (a
-            new one when ``None``).
 
     Returns:
         Tensor: ``(N*K, M, out_len, V, C)`` float32 views.
@@ -125,6 +137,9 @@ def fused_clip_views(clips: Sequence[Tensor],
         raise ImportError('the fused CPU views need numba: pip install numba')
     m, _, v, c = clips[0].shape
     n, k = len(clips), num_views
+    if any(x.device.type != 'cpu' for x in clips):
+        raise ValueError('the fused views read CPU clips; use the torch ops '
+                         "(backend='torch') on other devices")
     if any(x.shape[0] != m or x.shape[2:] != (v, c) for x in clips):
         raise ValueError('clips need one (M, V, C) to share a batch, got '
                          f'{sorted({tuple(x.shape) for x in clips})}')
@@ -137,14 +152,10 @@ def fused_clip_views(clips: Sequence[Tensor],
     if (start + length > np.repeat(frames, k)).any():
         raise ValueError('a crop window ends after the last frame '
                          f'({frames.max()})')
-    # (M, T_n, V, C) per clip -> (sum_n M*T_n, V, C): one row per frame
-    rows = int(frames.sum()) * m
-    if scratch is not None and scratch.numel() >= rows * v * c:
-        src = torch.cat([x.float().reshape(-1, v, c) for x in clips],
-                        out=scratch[:rows * v * c].view(rows, v, c)).numpy()
-    else:
-        src = torch.cat([x.float().reshape(-1, v, c) for x in clips]).numpy()
-    row0 = np.concatenate(([0], np.cumsum(frames * m)[:-1])).astype(np.int64)
+    # read in place: contiguous float32 clips (a view when they are
+    # already), kept alive by this list during the loop
+    clips = [x.float().contiguous() for x in clips]
+    addresses = np.array([x.data_ptr() for x in clips], dtype=np.int64)
     pj = np.ascontiguousarray(joint_matrices.float().cpu().numpy())
     out = np.empty((n * k, m, out_len, v, c), dtype=np.float32)
     # as many threads as torch uses (a DDP process per core stays on its
@@ -154,7 +165,7 @@ def fused_clip_views(clips: Sequence[Tensor],
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     kernel = _views3 if c == 3 else _views_any
     try:
-        kernel(src, row0, frames, start, length, pj, k, out)
+        kernel(addresses, frames, start, length, pj, k, out)
     finally:
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)

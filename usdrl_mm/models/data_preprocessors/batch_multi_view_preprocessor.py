@@ -241,11 +241,9 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
             # (B, V) -> (B, V, C, C): A_b on the selected joints, I elsewhere
             per_joint = torch.where(chosen[:, :, None, None], full[:, None],
                                     eye)
-            # the clips laid end to end in the work buffer
-            rows = self.scratch(sum(x.numel() for x in clips), full.device)
             views = fused_views_cpu.fused_clip_views(clips, params.crop,
                                                      self.clip_len, k,
-                                                     per_joint, rows)
+                                                     per_joint)
         else:
             size = n * k * m * self.clip_len * v * channels
             # the frame pairs of the crops, then the products of the maps
