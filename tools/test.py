@@ -18,6 +18,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401,I001  registries, checkpoint allow-list
+from usdrl_mm.utils import close_process_group  # noqa: E402
 from usdrl_mm.utils import init_cpu_process_group  # noqa: E402
 
 
@@ -97,6 +98,7 @@ def main() -> None:
     init_cpu_process_group(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.test()
+    close_process_group()
 
 
 if __name__ == '__main__':

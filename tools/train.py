@@ -21,7 +21,9 @@ from mmengine.runner import Runner  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401,I001  registries, checkpoint allow-list
 from usdrl_mm.utils import adapt_amp_to_device  # noqa: E402
-from usdrl_mm.utils import enable_amp, init_cpu_process_group  # noqa: E402
+from usdrl_mm.utils import close_process_group  # noqa: E402
+from usdrl_mm.utils import enable_amp  # noqa: E402
+from usdrl_mm.utils import init_cpu_process_group  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -133,6 +135,7 @@ def main() -> None:
     init_cpu_process_group(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()
+    close_process_group()
 
 
 if __name__ == '__main__':

@@ -121,7 +121,13 @@ def test_two_process_gloo_run_through_dist_train(synthetic_data, tmp_path,
                           text=True,
                           timeout=600)
     out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-3000:]
+    # without the warnings each rank repeats, the end of the log shows where
+    # a rank failed
+    lines = [
+        line for line in out.splitlines()
+        if 'Warning' not in line and 'super().__init__' not in line
+    ]
+    assert proc.returncode == 0, '\n'.join(lines)[-4000:]
     assert 'gloo process group, rank 0 of 2' in out
     assert 'Distributed training: True' in out
     # the sampler splits the training set between the two ranks

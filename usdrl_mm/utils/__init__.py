@@ -1,3 +1,7 @@
-from .launch import adapt_amp_to_device, enable_amp, init_cpu_process_group
+from .launch import (adapt_amp_to_device, close_process_group, enable_amp,
+                     init_cpu_process_group)
 
-__all__ = ['adapt_amp_to_device', 'enable_amp', 'init_cpu_process_group']
+__all__ = [
+    'adapt_amp_to_device', 'close_process_group', 'enable_amp',
+    'init_cpu_process_group'
+]
