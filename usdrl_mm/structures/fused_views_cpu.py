@@ -54,6 +54,14 @@ if numba is not None:
 
         return types.voidptr(types.int64), codegen
 
+    @njit(inline='always', cache=True)
+    def _resize_step(i, scale, last):  # pragma: no cover  (compiled)
+        # output frame i of a linear resize reads frames i0, i1 of the
+        # window with weight w on i1 (linear_resize_plans, float64 as there)
+        p = max((i + 0.5) * scale - 0.5, 0.0)
+        i0 = min(int(math.floor(p)), last)
+        return i0, min(i0 + 1, last), np.float32(p - i0)
+
     @njit(parallel=True, fastmath=True, boundscheck=False, cache=True)
     def _views3(addresses, frames, start, length, pj, views,
                 out):  # pragma: no cover  (compiled)
@@ -68,10 +76,7 @@ if numba is not None:
             last = length[b] - 1
             scale = length[b] / out_len
             for i in range(out_len):
-                p = max((i + 0.5) * scale - 0.5, 0.0)
-                i0 = min(int(math.floor(p)), last)
-                i1 = min(i0 + 1, last)
-                w = np.float32(p - i0)
+                i0, i1, w = _resize_step(i, scale, last)
                 for m in range(persons):
                     ra = m * frames[n] + start[b] + i0
                     rb = ra - i0 + i1
@@ -100,10 +105,7 @@ if numba is not None:
             last = length[b] - 1
             scale = length[b] / out_len
             for i in range(out_len):
-                p = max((i + 0.5) * scale - 0.5, 0.0)
-                i0 = min(int(math.floor(p)), last)
-                i1 = min(i0 + 1, last)
-                w = np.float32(p - i0)
+                i0, i1, w = _resize_step(i, scale, last)
                 for m in range(persons):
                     ra = m * frames[n] + start[b] + i0
                     rb = ra - i0 + i1
