@@ -25,6 +25,7 @@ except ImportError:  # a fresh clone without `pip install -e .`
 from mmengine.utils import ProgressBar  # noqa: E402
 
 from usdrl_mm.datasets.converters import convert_ntu_rgbd, read_name_list
+from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
 from usdrl_mm.datasets.converters.report import write_checked  # noqa
 
 
@@ -63,10 +64,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    if osp.exists(args.out) and not args.force:
-        print(
-            f'error: {args.out} exists; pass --force to overwrite it',
-            file=sys.stderr)
+    if refuse_overwrite(args.out, args.force):
         return 1
     ignore = read_name_list(args.ignore_list) if args.ignore_list else []
     bar = None

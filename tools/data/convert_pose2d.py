@@ -41,6 +41,7 @@ from usdrl_mm.datasets.converters import (convert_pose_videos,
                                           read_label_file, read_mediapipe_file,
                                           read_mmpose_file,
                                           read_openpose_video, read_split_file)
+from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
 from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS  # noqa
 from usdrl_mm.datasets.converters.report import write_checked  # noqa
 from usdrl_mm.structures import get_layout  # noqa: E402
@@ -132,10 +133,7 @@ def video_loaders(args: argparse.Namespace,
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    if osp.exists(args.out) and not args.force:
-        print(
-            f'error: {args.out} exists; pass --force to overwrite it',
-            file=sys.stderr)
+    if refuse_overwrite(args.out, args.force):
         return 1
     layout = args.layout or DEFAULT_LAYOUT[args.format]
     bar = None

@@ -27,6 +27,7 @@ except ImportError:  # a fresh clone without `pip install -e .`
 from mmengine.utils import ProgressBar  # noqa: E402
 
 from usdrl_mm.datasets.converters import convert_skeleton_npy
+from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
 from usdrl_mm.datasets.converters.report import write_checked  # noqa
 from usdrl_mm.structures import get_layout  # noqa: E402
 
@@ -60,10 +61,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    if osp.exists(args.out) and not args.force:
-        print(
-            f'error: {args.out} exists; pass --force to overwrite it',
-            file=sys.stderr)
+    if refuse_overwrite(args.out, args.force):
         return 1
     splits = {}
     for values in args.split:

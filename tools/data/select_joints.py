@@ -29,6 +29,7 @@ for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
 from mmengine.utils import ProgressBar  # noqa: E402
 
 from usdrl_mm.datasets.converters.io import atomic_dump  # noqa: E402
+from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
 from usdrl_mm.datasets.converters.select_joints import \
     select_joints  # noqa: E402
 from usdrl_mm.structures import get_layout, list_layouts  # noqa: E402
@@ -57,10 +58,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    if osp.exists(args.output) and not args.force:
-        print(
-            f'error: {args.output} exists; pass --force to overwrite it',
-            file=sys.stderr)
+    if refuse_overwrite(args.output, args.force):
         return 1
     error = import_modules(args.imports)
     if error:

@@ -1,6 +1,7 @@
 import os
 import os.path as osp
 import pickle
+import sys
 import tempfile
 from typing import Any
 
@@ -24,3 +25,14 @@ def atomic_dump(obj: Any, path: str, force: bool = False) -> str:
             os.remove(tmp)
         raise
     return path
+
+
+def refuse_overwrite(path: str, force: bool) -> bool:
+    """For converter CLIs, before any work: True (after printing the error)
+    when ``path`` exists and ``--force`` was not given."""
+    if osp.exists(path) and not force:
+        print(
+            f'error: {path} exists; pass --force to overwrite it',
+            file=sys.stderr)
+        return True
+    return False
