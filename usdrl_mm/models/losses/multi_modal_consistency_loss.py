@@ -4,9 +4,9 @@ from typing import Optional, Sequence
 
 import torch
 from mmaction.registry import MODELS
-from torch import Tensor, nn
+from torch import Tensor
 
-from .multi_view_consistency_loss import (CONSISTENCY_METRICS,
+from .multi_view_consistency_loss import (ConsistencyLossBase,
                                           consistency_distance)
 
 MODAL_TARGETS = ('fused', 'mean')
@@ -57,7 +57,7 @@ def multi_modal_consistency(modalities: Sequence[Tensor],
 
 
 @MODELS.register_module()
-class MultiModalConsistencyLoss(nn.Module):
+class MultiModalConsistencyLoss(ConsistencyLossBase):
     """``loss_weight * mean_m multi_modal_consistency(modalities, fused)_m``.
 
     The MPCT multi-modal term as we interpret it (docs/mpct.md): the
@@ -80,18 +80,11 @@ class MultiModalConsistencyLoss(nn.Module):
                  target: str = 'fused',
                  detach_target: bool = True,
                  off_diag_weight: float = 0.005) -> None:
-        super().__init__()
-        if metric not in CONSISTENCY_METRICS:
-            raise ValueError(f'unknown metric {metric!r}; choose one of '
-                             f'{CONSISTENCY_METRICS}')
+        super().__init__(loss_weight, metric, detach_target, off_diag_weight)
         if target not in MODAL_TARGETS:
             raise ValueError(f'unknown target {target!r}; choose one of '
                              f'{MODAL_TARGETS}')
-        self.loss_weight = loss_weight
-        self.metric = metric
         self.target = target
-        self.detach_target = detach_target
-        self.off_diag_weight = off_diag_weight
 
     def forward(self,
                 modalities: Sequence[Tensor],

@@ -43,6 +43,23 @@ def consistency_distance(online: Tensor,
                      f'{CONSISTENCY_METRICS}')
 
 
+class ConsistencyLossBase(nn.Module):
+    """The settings both consistency losses share: weight, distance
+    (:data:`CONSISTENCY_METRICS`), stop-gradient on the target and the
+    off-diagonal weight of ``'xcorr'``."""
+
+    def __init__(self, loss_weight: float, metric: str, detach_target: bool,
+                 off_diag_weight: float) -> None:
+        super().__init__()
+        if metric not in CONSISTENCY_METRICS:
+            raise ValueError(f'unknown metric {metric!r}; choose one of '
+                             f'{CONSISTENCY_METRICS}')
+        self.loss_weight = loss_weight
+        self.metric = metric
+        self.detach_target = detach_target
+        self.off_diag_weight = off_diag_weight
+
+
 def multi_view_consistency(virtual: Sequence[Tensor],
                            views: Sequence[Tensor],
                            metric: str = 'mse',
@@ -78,7 +95,7 @@ def multi_view_consistency(virtual: Sequence[Tensor],
 
 
 @MODELS.register_module()
-class MultiViewConsistencyLoss(nn.Module):
+class MultiViewConsistencyLoss(ConsistencyLossBase):
     """``loss_weight * mean_r multi_view_consistency(virtual, views)_r``.
 
     The MPCT multi-view term as we interpret it (docs/mpct.md): the
@@ -100,14 +117,7 @@ class MultiViewConsistencyLoss(nn.Module):
                  metric: str = 'mse',
                  detach_target: bool = True,
                  off_diag_weight: float = 0.005) -> None:
-        super().__init__()
-        if metric not in CONSISTENCY_METRICS:
-            raise ValueError(f'unknown metric {metric!r}; choose one of '
-                             f'{CONSISTENCY_METRICS}')
-        self.loss_weight = loss_weight
-        self.metric = metric
-        self.detach_target = detach_target
-        self.off_diag_weight = off_diag_weight
+        super().__init__(loss_weight, metric, detach_target, off_diag_weight)
 
     def forward(self,
                 virtual: Sequence[Tensor],
