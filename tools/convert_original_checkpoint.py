@@ -30,6 +30,7 @@ for path in (osp.dirname(osp.dirname(osp.abspath(__file__))), ):
 import torch  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401  weights-only allow-list
+from usdrl_mm.fileio import atomic_torch_save  # noqa: E402
 from usdrl_mm.models.utils.original_checkpoint import (  # noqa: E402
     PE_KEY, convert_original_checkpoint, describe_original_checkpoint,
     original_model_config)
@@ -125,7 +126,11 @@ def main(argv: Optional[List[str]] = None) -> None:
         source_epoch=epoch if isinstance(epoch, int) else None,
         dropped=[PE_KEY] if info.pe_rows is not None else [],
         original_config=info.to_dict())
-    torch.save(dict(state_dict=state, meta=meta), args.dst)
+    try:  # via a temporary: a killed run leaves no truncated DST
+        atomic_torch_save(
+            dict(state_dict=state, meta=meta), args.dst, force=args.force)
+    except FileExistsError as err:  # written by another run meanwhile
+        sys.exit(str(err))
     print(f'{args.dst}: {len(state)} tensors ({info.arch.upper()} '
           f'{info.kind})')
 

@@ -24,6 +24,7 @@ for path in (osp.dirname(osp.dirname(osp.abspath(__file__))), ):
 import torch  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401  weights-only allow-list
+from usdrl_mm.fileio import atomic_torch_save  # noqa: E402
 
 RENAMES = (('cls_head.fc_cls.', 'cls_head.fc.'), )
 
@@ -75,9 +76,13 @@ def main(argv=None) -> None:
         sys.exit(f'{args.src} does not look like a recognizer checkpoint '
                  '(no backbone.* or cls_head.* keys)')
     new_state, renamed = convert_state_dict(state)
-    torch.save(
-        dict(state_dict=new_state, meta=dict(converted_from=args.src)),
-        args.dst)
+    try:  # via a temporary: a killed run leaves no truncated DST
+        atomic_torch_save(
+            dict(state_dict=new_state, meta=dict(converted_from=args.src)),
+            args.dst,
+            force=args.force)
+    except FileExistsError as err:  # written by another run meanwhile
+        sys.exit(str(err))
     print(f'{args.dst}: {len(new_state)} tensors, {renamed} key(s) renamed')
 
 

@@ -10,12 +10,12 @@ from . import _compat
 _compat.apply()  # before anything imports mmaction.models or loads weights
 
 # yapf: disable
-from . import (datasets, engine, evaluation, models, structures,  # noqa: E402
-               utils, visualization)
+from . import (datasets, engine, evaluation, fileio, models,  # noqa: E402
+               structures, utils, visualization)
 from .version import __version__  # noqa: E402
 # yapf: enable
 
 __all__ = [
-    '__version__', 'datasets', 'engine', 'evaluation', 'models', 'structures',
-    'utils', 'visualization'
+    '__version__', 'datasets', 'engine', 'evaluation', 'fileio', 'models',
+    'structures', 'utils', 'visualization'
 ]

@@ -3,8 +3,10 @@ from the documented layout, converted by the CLI, loaded the way configs
 and tools/test.py load them."""
 import argparse
 import importlib.util
+import os
 import os.path as osp
 import re
+import signal
 import subprocess
 import sys
 
@@ -15,6 +17,23 @@ from mmaction.structures import ActionDataSample
 from mmengine.runner import load_checkpoint
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# Runs a tool (argv[1:]) with a torch.save that writes part of the file and
+# then kills the process, as `kill -9` would.
+KILLED_IN_SAVE = """
+import os, runpy, signal, sys
+import torch
+
+def save(obj, f, *args, **kwargs):
+    if isinstance(f, (str, os.PathLike)):
+        f = open(f, 'wb')
+    f.write(b'PK partial')
+    f.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+torch.save = save
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name='__main__')
+"""
 
 
 def _load_builders():
@@ -168,3 +187,29 @@ def test_existing_output_is_kept_without_force(tmp_path):
         tool = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(tool)
         tool.parse_args([str(src)])
+
+
+@pytest.mark.skipif(os.name != 'posix', reason='kills itself with SIGKILL')
+def test_killed_conversion_leaves_no_partial_output(tmp_path, tool_env):
+    src, dst = tmp_path / 'src.pth.tar', tmp_path / 'mm.pth'
+    torch.save(ref.training_file(ref.original_state('sttr', 'encoder')), src)
+    out = subprocess.run([
+        sys.executable, '-c', KILLED_IN_SAVE,
+        'tools/convert_original_checkpoint.py',
+        str(src),
+        str(dst)
+    ],
+                         cwd=REPO,
+                         env=tool_env,
+                         capture_output=True,
+                         text=True)
+    assert out.returncode == -signal.SIGKILL, out.stderr
+    assert not dst.exists()  # the partial file is a temporary beside it
+    assert [p.name for p in tmp_path.glob('.mm.pth.*.tmp')]
+
+    # a rerun needs no --force and removes the dead run's temporary
+    out = convert(str(src), str(dst), env=tool_env)
+    assert out.returncode == 0, out.stderr
+    assert torch.load(dst, weights_only=True)['meta']['original_config']
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ['mm.pth', 'src.pth.tar']  # no temporary left

@@ -2,8 +2,12 @@
 through tools/train.py and tools/test.py."""
 import glob
 import json
+import os
 import os.path as osp
 import re
+import signal
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -18,6 +22,23 @@ LINEAR = osp.join(
 KNN = osp.join(
     REPO, 'configs/usdrl/benchmarks/'
     'dste-tiny-knn_1xb128-joint_synthetic-xsub-keypoint-3d.py')
+# Runs a tool (argv[1:]) with a torch.save that writes part of the file and
+# then kills the process, as `kill -9` would.
+KILLED_IN_SAVE = """
+import os, runpy, signal, sys
+import torch
+
+def save(obj, f, *args, **kwargs):
+    if isinstance(f, (str, os.PathLike)):
+        f = open(f, 'wb')
+    f.write(b'PK partial')
+    f.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+torch.save = save
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name='__main__')
+"""
 
 
 @pytest.fixture(scope='module')
@@ -132,3 +153,28 @@ def test_eval_encoders_compares_checkpoints(pretrained, synthetic_data,
         assert {'linear/top1', 'knn/top1_k1'} <= set(metrics)
     with open(osp.join(work, 'results.md')) as f:
         assert '| pretrained |' in f.read()
+
+
+@pytest.mark.skipif(os.name != 'posix', reason='kills itself with SIGKILL')
+def test_killed_init_checkpoint_leaves_no_partial_file(tmp_path, tool_env,
+                                                       run_tool):
+    out = tmp_path / 'random.pth'
+    args = [
+        'tools/misc/init_checkpoint.py', PRETRAIN,
+        str(out), '--cfg-options', 'model.backbone.hidden_dim=16',
+        'model.projector.in_channels=16'
+    ]
+    killed = subprocess.run([sys.executable, '-c', KILLED_IN_SAVE, *args],
+                            cwd=REPO,
+                            env=tool_env,
+                            capture_output=True,
+                            text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+    assert not out.exists()  # the partial file is a temporary beside it
+    assert [p.name for p in tmp_path.glob('.random.pth.*.tmp')]
+
+    # a rerun needs no --force and removes the dead run's temporary
+    run_tool(args)
+    meta = torch.load(out, weights_only=True)['meta']
+    assert meta['note'] == 'random initialisation, not trained'
+    assert os.listdir(tmp_path) == ['random.pth']  # no temporary left

@@ -19,9 +19,10 @@ for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
 from mmaction.registry import MODELS  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import save_checkpoint, set_random_seed  # noqa: E402
+from mmengine.runner import set_random_seed  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401  registries
+from usdrl_mm.fileio import atomic_torch_save  # noqa: E402
 
 
 def main() -> None:
@@ -48,13 +49,16 @@ def main() -> None:
     model = MODELS.build(cfg.model)
     model.init_weights()
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    save_checkpoint(
-        dict(
-            state_dict=model.state_dict(),
-            meta=dict(
-                seed=args.seed,
-                config=osp.basename(args.config),
-                note='random initialisation, not trained')), args.out)
+    checkpoint = dict(
+        state_dict=model.state_dict(),
+        meta=dict(
+            seed=args.seed,
+            config=osp.basename(args.config),
+            note='random initialisation, not trained'))
+    try:  # via a temporary: a killed run leaves no truncated OUT
+        atomic_torch_save(checkpoint, args.out, force=args.force)
+    except FileExistsError as err:  # written by another run meanwhile
+        sys.exit(str(err))
     n = sum(p.numel() for p in model.parameters())
     print(f'{args.out}: {type(model).__name__} with {n:,} parameters, '
           f'initialised with seed {args.seed}')

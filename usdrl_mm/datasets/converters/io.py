@@ -1,30 +1,21 @@
-import os
 import os.path as osp
 import pickle
 import sys
-import tempfile
 from typing import Any
+
+from usdrl_mm.fileio.atomic import atomic_write
 
 
 def atomic_dump(obj: Any, path: str, force: bool = False) -> str:
-    """Pickle ``obj`` to ``path`` through a temporary file and a rename, so
-    an interrupted run never leaves a half-written file in place; refuse to
-    replace an existing file unless ``force``."""
-    if osp.exists(path) and not force:
-        raise FileExistsError(f'{path} exists; pass force=True (--force) to '
-                              'overwrite it')
-    directory = osp.dirname(osp.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            pickle.dump(obj, f, protocol=4)
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
+    """Pickle ``obj`` (protocol 4) to ``path`` with :func:`atomic_write`.
+
+    An interrupted run never leaves a half-written file in place (nor, after
+    the next run, a stale temporary), the file follows the umask, and an
+    existing file is not replaced unless ``force``, also one that another
+    process wrote meanwhile.
+    """
+    return atomic_write(
+        path, lambda f: pickle.dump(obj, f, protocol=4), force=force)
 
 
 def refuse_overwrite(path: str, force: bool) -> bool:
