@@ -45,7 +45,10 @@ MINIMAL = {
         'SegmentationMetric': dict(),
     },
     HOOKS: {
+        'AtomicCheckpointHook': dict(max_keep_ckpts=1),
+        'CheckpointFitHook': dict(unused_prefixes=('head.', )),
         'CompileModulesHook': dict(),
+        'RandomStateHook': dict(),
     },
     OPTIM_WRAPPERS: {},  # needs an optimizer; covered in tests/engine
     DATASETS: {},  # needs files; covered in tests/datasets

@@ -18,6 +18,9 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401,I001  registries, checkpoint allow-list
+from usdrl_mm.engine import CheckpointMismatchError  # noqa: E402
+from usdrl_mm.engine import add_allow_partial_argument  # noqa: E402
+from usdrl_mm.engine import configure_checkpoint_fit  # noqa: E402
 from usdrl_mm.utils import close_process_group  # noqa: E402
 from usdrl_mm.utils import init_cpu_process_group  # noqa: E402
 
@@ -50,6 +53,7 @@ def parse_args() -> argparse.Namespace:
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
+    add_allow_partial_argument(parser)
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
@@ -89,6 +93,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
+    # the Runner only logs missing or mis-shaped keys and would test random
+    # weights
+    configure_checkpoint_fit(cfg, args.allow_partial)
     return cfg
 
 
@@ -97,7 +104,10 @@ def main() -> None:
     cfg = merge_args(Config.fromfile(args.config), args)
     init_cpu_process_group(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    runner.test()
+    try:
+        runner.test()
+    except CheckpointMismatchError as err:
+        sys.exit(f'error: {err}')
     close_process_group()
 
 

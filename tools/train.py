@@ -20,10 +20,17 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401,I001  registries, checkpoint allow-list
+from usdrl_mm.engine import CheckpointMismatchError  # noqa: E402
+from usdrl_mm.engine import add_allow_partial_argument  # noqa: E402
+from usdrl_mm.engine import configure_checkpoint_fit  # noqa: E402
+from usdrl_mm.engine import find_resumable_checkpoint  # noqa: E402
 from usdrl_mm.utils import adapt_amp_to_device  # noqa: E402
 from usdrl_mm.utils import close_process_group  # noqa: E402
 from usdrl_mm.utils import enable_amp  # noqa: E402
 from usdrl_mm.utils import init_cpu_process_group  # noqa: E402
+from usdrl_mm.utils.work_dir_lock import WorkDirBusyError  # noqa: E402
+from usdrl_mm.utils.work_dir_lock import launch_rank  # noqa: E402
+from usdrl_mm.utils.work_dir_lock import lock_work_dir  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -36,7 +43,7 @@ def parse_args() -> argparse.Namespace:
         type=str,
         const='auto',
         help='resume from the given checkpoint, or without a path from the '
-        'latest checkpoint in the work directory')
+        'latest intact checkpoint in the work directory')
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -73,6 +80,7 @@ def parse_args() -> argparse.Namespace:
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
+    add_allow_partial_argument(parser)
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
@@ -104,8 +112,11 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         ]
 
     if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
+        # mmengine would trust last_checkpoint even when it is empty or
+        # names a truncated or deleted file
+        log = print if launch_rank() == 0 else (lambda _: None)
+        cfg.load_from = find_resumable_checkpoint(cfg.work_dir, log)
+        cfg.resume = cfg.load_from is not None
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
@@ -125,6 +136,8 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if cfg.get('load_from'):
+        configure_checkpoint_fit(cfg, args.allow_partial)
     return cfg
 
 
@@ -132,10 +145,21 @@ def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
     adapt_amp_to_device(cfg)
+    lock = None
+    if launch_rank() == 0:  # one run per work directory
+        try:
+            lock = lock_work_dir(cfg.work_dir)
+        except WorkDirBusyError as err:
+            sys.exit(f'error: {err}')
     init_cpu_process_group(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except CheckpointMismatchError as err:
+        sys.exit(f'error: {err}')
     close_process_group()
+    if lock is not None:
+        lock.release()
 
 
 if __name__ == '__main__':

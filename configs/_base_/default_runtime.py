@@ -6,9 +6,12 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1, save_best=None),
+    # written under a temporary name and renamed; old ones deleted last
+    checkpoint=dict(type='AtomicCheckpointHook', interval=1, save_best=None),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # random-number states in every checkpoint: resumed runs are exact
+    random_state=dict(type='RandomStateHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -24,6 +24,9 @@ train_dataloader = dict(
     batch_size=178,
     num_workers=8,
     persistent_workers=True,
+    # new, reproducible augmentation draws every epoch (exact on resume
+    # with non-persistent workers); mmengine's default repeats them
+    worker_init_fn=dict(type='seed_worker_per_epoch'),
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,

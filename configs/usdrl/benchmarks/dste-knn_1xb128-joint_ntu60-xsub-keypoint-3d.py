@@ -11,3 +11,10 @@ model = dict(
     backbone=dict(frozen=True, init_cfg=None),
     cls_head=dict(_delete_=True, type='USDRLFeatureHead'))
 test_evaluator = [dict(type='KNNMetric', ks=(1, 5, 20))]
+# the checkpoint is a pretraining one: only its encoder is used, its projector
+# and heads are not in this model (every backbone key must still fit)
+custom_hooks = [
+    dict(
+        type='CheckpointFitHook',
+        unused_prefixes=('projector.', 'neck.', 'head.'))
+]
