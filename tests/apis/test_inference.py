@@ -1,3 +1,5 @@
+import copy
+import logging
 import os.path as osp
 
 import mmengine
@@ -6,9 +8,10 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from usdrl_mm.apis import (extract_features, inference_detector,
-                           inference_recognizer, inference_segmentor,
-                           init_model, label_runs)
+from usdrl_mm.apis import extract_features
+from usdrl_mm.apis import inference as inference_module
+from usdrl_mm.apis import (inference_detector, inference_recognizer,
+                           inference_segmentor, init_model, label_runs)
 from usdrl_mm.datasets.synthetic import generate_trimmed, generate_untrimmed
 from usdrl_mm.evaluation.functional import mean_filter
 
@@ -274,3 +277,59 @@ def test_nan_and_wrong_model(recognizer, dense_model, sequence):
         inference_segmentor(dense_model, sequence, smooth=0)
     with pytest.raises(TypeError, match='skeletons must be'):
         extract_features(recognizer, 3)
+
+
+@pytest.mark.parametrize('dtype', [object, bool])
+def test_object_and_bool_arrays_are_refused(recognizer, clips, dtype):
+    bad = clips[0].astype(dtype)
+    for run in (inference_recognizer, extract_features):
+        with pytest.raises(ValueError) as info:
+            run(recognizer, bad)
+        message = str(info.value)
+        assert message.startswith(
+            f"skeleton '#0': `keypoint` is a {np.dtype(dtype)} array of "
+            f'shape {bad.shape}; expected a real floating-point or integer '
+            'array of shape (M, T, V, C)')
+
+
+def test_huge_values_and_non_finite_scores_are_refused(recognizer, clips):
+    big = clips[1].copy()
+    big[0, 3, 4, 1] = 1e30  # finite in float32, NaN scores without the check
+    with pytest.raises(ValueError) as info:
+        inference_recognizer(recognizer, [clips[0], big])
+    assert str(info.value).startswith(
+        "skeleton '#1': `keypoint` holds 1e+30 at person 0, frame 3, "
+        'joint 4, channel 1, its largest value')
+    # a checkpoint with NaN weights: the input passes, the scores do not
+    broken = copy.deepcopy(recognizer)
+    with torch.no_grad():
+        broken.cls_head.fc.weight.fill_(float('nan'))
+    with pytest.raises(ValueError) as info:
+        inference_recognizer(broken, clips[0])
+    message = str(info.value)
+    assert message.startswith("skeleton '#0': the model's class scores are "
+                              'not finite (10 of 10 are NaN or inf)')
+    assert 'NaN / inf weights' in message
+
+
+def test_persons_beyond_the_model_are_named(recognizer, monkeypatch):
+    logged = []
+    monkeypatch.setattr(
+        inference_module, 'print_log', lambda msg, **kw: logged.append(
+            (msg, kw.get('level'))))
+    four = np.random.default_rng(0).normal(size=(4, 40, 25, 3))
+    result = inference_recognizer(recognizer, four)
+    ((message, level), ) = logged
+    assert level == logging.WARNING
+    assert message.startswith("skeleton '#0': 4 persons, the model takes 2: "
+                              'keeping persons 0, 1 and dropping 2, 3')
+    assert 'keeps the first 2 along the persons axis M' in message
+    assert 'keypoint[[2, 0]]' in message  # how to keep others
+    logged.clear()
+    # the kept persons are the ones named
+    np.testing.assert_allclose(
+        inference_recognizer(recognizer, four[:2])['scores'],
+        result['scores'],
+        rtol=1e-5,
+        atol=1e-6)
+    assert logged == []  # no more persons than the model takes

@@ -4,6 +4,7 @@ import json
 import logging
 import os.path as osp
 import pickle
+import re
 from functools import partial
 
 import mmengine
@@ -15,7 +16,7 @@ from usdrl_mm.apis import (ModelInput, SkeletonFile, check_skeleton,
                            detect_format, extract_features,
                            inference_recognizer, inference_segmentor,
                            init_model, load_skeletons, skeleton_input)
-from usdrl_mm.apis.skeleton_input import MIN_FRAMES
+from usdrl_mm.apis.skeleton_input import MIN_FRAMES, as_annotations
 from usdrl_mm.datasets.converters import convert_pose_videos, read_mmpose_file
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -245,6 +246,7 @@ def test_mediapipe_is_scaled_to_the_frame(files):
     ('[[], [], []]', 'no person detected in any of its 3 frames'),
     ('{"version": 2}', 'cannot tell the format of this JSON'),
     ('[]', 'no frames'),
+    ('[' * 100000 + ']' * 100000, 'JSON nested too deeply'),
 ])
 def test_unusable_json(tmp_path, content, match):
     path = tmp_path / 'clip.json'
@@ -381,3 +383,109 @@ def test_dense_inference_from_files(files):
     one = load_skeletons(root / 'ann.pkl', index='a')
     assert isinstance(one, SkeletonFile)
     assert inference_segmentor(dense, one)['labels'].shape == (40, )
+
+
+def ragged() -> np.ndarray:
+    """Two persons of different lengths in an object array."""
+    persons = np.empty(2, dtype=object)
+    persons[0], persons[1] = np.zeros((20, 25, 3)), np.zeros((30, 25, 3))
+    return persons
+
+
+@pytest.mark.parametrize('keypoint, dtype, why', [
+    (ragged(), 'object', 'arrays of different shapes'),
+    (np.ones((1, 20, 25, 3), bool), 'bool', 'True / False values'),
+])
+def test_object_and_bool_keypoints_are_refused(tmp_path, keypoint, dtype, why):
+    with pytest.raises(ValueError) as info:
+        check_skeleton(dict(keypoint=keypoint), NTU, 'clips.pkl sample 3')
+    message = str(info.value)
+    assert message.startswith(f'clips.pkl sample 3: `keypoint` is a {dtype} '
+                              f'array of shape {keypoint.shape}; expected a '
+                              'real floating-point or integer array of '
+                              'shape (M, T, V, C)')
+    assert why in message
+    # a list that numpy cannot stack names its position
+    with pytest.raises(
+            ValueError,
+            match=r"skeleton '#1': `keypoint` is not a "
+            'rectangular array'):
+        as_annotations([np.zeros((1, 20, 25, 3)), [[[1, 2]], [[1]]]])
+    np.save(tmp_path / 'flags.npy', np.ones((1, 20, 25, 3), bool))
+    with pytest.raises(
+            ValueError,
+            match='flags.npy: a bool array; expected real '
+            'floating-point or integer'):
+        load_skeletons(tmp_path / 'flags.npy')
+
+
+def test_huge_and_non_finite_values_are_refused(tmp_path):
+    kp = np.random.default_rng(0).normal(size=(1, 20, 25, 3))
+    big = kp.copy()
+    big[0, 3, 4, 1] = -1e30  # finite in float32; NaN scores in the model
+    with pytest.raises(ValueError) as info:
+        check_skeleton(dict(keypoint=big), NTU, 'clip.npy')
+    assert str(info.value).startswith(
+        'clip.npy: `keypoint` holds -1e+30 at person 0, frame 3, joint 4, '
+        'channel 1, its largest value; values beyond +-1e+06 are not '
+        'plausible')
+    # float64 beyond float32's range is refused by the reader, before the
+    # cast to float32 turns it into inf
+    big[0, 3, 4, 1] = 1e39
+    np.save(tmp_path / 'huge.npy', big)
+    with pytest.raises(
+            ValueError,
+            match=re.escape(f'{tmp_path / "huge.npy"}: `keypoint` '
+                            'holds 1e+39 at person 0, frame 3')):
+        load_skeletons(tmp_path / 'huge.npy')
+    bad = kp.astype(np.float32)
+    bad[0, 5, 2, 0], bad[0, 6, 2, 0] = np.inf, np.nan
+    with pytest.raises(
+            ValueError,
+            match='clip.npy holds NaN or inf keypoint values: 2 of '
+            '1500, the first inf at person 0, frame 5, joint 2, '
+            'channel 0'):
+        check_skeleton(dict(keypoint=bad), NTU, 'clip.npy')
+    score = np.ones((1, 20, 17))
+    score[0, 1, 2] = np.nan
+    pixels = dict(
+        keypoint=np.full((1, 20, 17, 2), 5000.), keypoint_score=score)
+    with pytest.raises(
+            ValueError,
+            match='demo.json holds NaN or inf keypoint_score '
+            'values: 1 of 340, the first nan at person 0, frame '
+            '1, joint 2'):
+        check_skeleton(pixels, COCO, 'demo.json')
+    pixels['keypoint_score'] = np.ones((1, 20, 17))
+    check_skeleton(pixels, COCO, 'demo.json')  # large pixel values pass
+
+
+def test_people_beyond_max_persons_are_named(files, monkeypatch):
+    root, _ = files
+    logged = []
+    monkeypatch.setattr(skeleton_input, 'print_log',
+                        lambda msg, **kw: logged.append((msg, kw['level'])))
+    anno = load_skeletons(
+        root / 'demo.json', img_shape=(720, 1280),
+        max_persons=1).annotations[0]
+    assert anno['keypoint'].shape[0] == 1
+    ((message, level), ) = logged
+    assert level == logging.WARNING
+    assert message.startswith(
+        f'{root / "demo.json"}: up to 2 people in a frame (11 of its 12 '
+        'frames have more than max_persons=1); kept the 1 with the highest '
+        'mean keypoint score in each frame')
+    assert 'pass a larger max_persons' in message
+    logged.clear()
+    load_skeletons(root / 'demo.json', img_shape=(720, 1280), max_persons=2)
+    assert logged == []  # nobody dropped
+
+
+@pytest.mark.parametrize('value', [0, 10**12, 2.5, True])
+def test_max_persons_out_of_range(files, value):
+    root, _ = files
+    with pytest.raises(
+            ValueError,
+            match=r'max_persons must be (an integer )?from 1 to '
+            rf'1000 \(people kept per video\), got {value!r}$'):
+        load_skeletons(root / 'demo.json', max_persons=value)

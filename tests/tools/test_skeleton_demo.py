@@ -225,12 +225,21 @@ def few_frames(tmp_path):
     ('empty', 'empty.json: the file is empty'),
     ('bad json', r'bad.json:1: invalid JSON'),
     ('wrong format', "unknown skeleton format|invalid choice"),
+    ('huge values', r'huge.npy: `keypoint` holds 1e\+30 at person 0, frame 3, '
+     'joint 4, channel 1, its largest value'),
+    ('deep json', 'deep.json: JSON nested too deeply'),
+    ('num_persons', r'model.backbone.num_persons must be from 1 to 1000 '
+     r'\(people kept per video\), got 1000000000000'),
 ])
 def test_unusable_input(case, message, checkpoints, synthetic_data, tmp_path,
                         capsys):
     np.save(tmp_path / 'v17.npy', np.ones((1, 30, 17, 3), np.float32))
     (tmp_path / 'empty.json').write_text('')
     (tmp_path / 'bad.json').write_text('[[{"keypoints": ')
+    huge = np.ones((1, 30, 25, 3), np.float32)
+    huge[0, 3, 4, 1] = 1e30
+    np.save(tmp_path / 'huge.npy', huge)
+    (tmp_path / 'deep.json').write_text('[' * 100000 + ']' * 100000)
     rec = [REC, checkpoints['rec'], '--cfg-options', *REC_OPTS]
     dense = [DENSE, checkpoints['dense'], '--cfg-options', *DENSE_OPTS]
     argv = {
@@ -254,6 +263,13 @@ def test_unusable_input(case, message, checkpoints, synthetic_data, tmp_path,
         'empty': [str(tmp_path / 'empty.json'), *rec],
         'bad json': [str(tmp_path / 'bad.json'), *rec],
         'wrong format': [synthetic_data['trimmed'], '--format', 'c3d', *rec],
+        'huge values': [str(tmp_path / 'huge.npy'), *rec],
+        'deep json': [str(tmp_path / 'deep.json'), *rec],
+        # the people kept per video follow the model's persons
+        'num_persons': [
+            str(tmp_path / 'v17.npy'), *rec,
+            'model.backbone.num_persons=1000000000000'
+        ],
     }[case]
     try:
         code = skeleton_demo.main(argv)

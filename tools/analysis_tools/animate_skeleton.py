@@ -27,18 +27,18 @@ for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
     if path not in sys.path:
         sys.path.insert(1, path)
 
-import mmengine  # noqa: E402
-import numpy as np  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
+from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
+from usdrl_mm.fileio import load_npy, load_pickle  # noqa: E402
 from usdrl_mm.structures.skeleton_layout import list_layouts  # noqa: E402
 from usdrl_mm.visualization import skeleton_animation  # noqa: E402
 
 
-def load_sample(path: str, index: int) -> Dict:
+def load_sample(path: str, index: int, trust_pickle: bool = False) -> Dict:
     """An annotation dict with at least ``keypoint`` and ``frame_dir``."""
     if path.endswith('.npy'):
-        keypoint = np.load(path)
+        keypoint = load_npy(path, trust=trust_pickle)
         if keypoint.ndim != 4:
             raise ValueError(f'{path} must hold an (M, T, V, C) array, got '
                              f'shape {keypoint.shape}')
@@ -46,7 +46,7 @@ def load_sample(path: str, index: int) -> Dict:
         return dict(keypoint=keypoint, frame_dir=name)
     if not path.endswith('.pkl'):
         raise ValueError(f'INPUT must be a .pkl or a .npy file, got {path}')
-    data = mmengine.load(path)
+    data = load_pickle(path, trust=trust_pickle)
     annos = data['annotations'] if isinstance(data, dict) else data
     if not -len(annos) <= index < len(annos):
         raise IndexError(f'--index {index} out of range: {path} holds '
@@ -105,12 +105,13 @@ def main(argv: Optional[List[str]] = None) -> Dict:
         nargs='+',
         action=DictAction,
         help='override config settings, key=value pairs')
+    add_trust_pickle_argument(parser)
     args = parser.parse_args(argv)
     if (args.config is None) != (args.checkpoint is None):
         parser.error('--config and --checkpoint go together')
 
     try:
-        anno = load_sample(args.input, args.index)
+        anno = load_sample(args.input, args.index, args.trust_pickle)
     except (ValueError, IndexError) as err:
         sys.exit(f'animate_skeleton: {err}')
     names = read_label_map(args.label_map)

@@ -17,10 +17,12 @@ from typing import List, Sequence, Tuple
 import numpy as np
 
 
-def load_scores(path: str) -> Tuple[np.ndarray, np.ndarray]:
-    """(N, K) scores and (N,) labels from a ``--dump`` pickle."""
-    from mmengine import load
-    samples = load(path)
+def load_scores(path: str,
+                trust_pickle: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+    """(N, K) scores and (N,) labels from a ``--dump`` pickle (plain data
+    and tensors only, unless ``trust_pickle``)."""
+    from usdrl_mm.fileio import load_pickle
+    samples = load_pickle(path, trust=trust_pickle, allow_tensors=True)
     if not isinstance(samples, list) or not samples:
         raise ValueError(f'{path}: expected the non-empty list of data '
                          'samples that tools/test.py --dump writes')
@@ -81,10 +83,12 @@ def main(argv: List[str] = None) -> dict:
         action='store_true',
         help='softmax each model\'s scores before fusing')
     parser.add_argument('--out', help='write the accuracies as JSON')
+    from usdrl_mm.fileio import add_trust_pickle_argument
+    add_trust_pickle_argument(parser)
     args = parser.parse_args(argv)
     coefficients = args.coefficients or [1.0] * len(args.preds)
 
-    loaded = [load_scores(p) for p in args.preds]
+    loaded = [load_scores(p, args.trust_pickle) for p in args.preds]
     labels = loaded[0][1]
     for path, (_, other) in zip(args.preds[1:], loaded[1:]):
         if len(other) != len(labels) or (other != labels).any():

@@ -32,13 +32,14 @@ for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
     if path not in sys.path:
         sys.path.insert(1, path)
 
-import mmengine  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 
 from tools.analysis_tools.eval_encoders import parse_encoder  # noqa: E402
 from usdrl_mm.apis import extract_features, init_model  # noqa: E402
+from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
+from usdrl_mm.fileio import load_pickle  # noqa: E402
 from usdrl_mm.visualization import tsne  # noqa: E402
 
 KNN_K = 5
@@ -53,11 +54,14 @@ def dataset_cfg(cfg: Config) -> dict:
     return {}
 
 
-def load_samples(ann_file: str, split: Optional[str], max_samples: int,
-                 seed: int) -> List[dict]:
+def load_samples(ann_file: str,
+                 split: Optional[str],
+                 max_samples: int,
+                 seed: int,
+                 trust_pickle: bool = False) -> List[dict]:
     """Annotations of ``split`` (all when ``None``), at most
     ``max_samples`` of them drawn with ``seed`` in file order."""
-    data = mmengine.load(ann_file)
+    data = load_pickle(ann_file, trust=trust_pickle)
     annos = data['annotations'] if isinstance(data, dict) else list(data)
     if split is not None:
         splits = data.get('split', {}) if isinstance(data, dict) else {}
@@ -137,6 +141,7 @@ def main(argv: Optional[List[str]] = None) -> Dict:
         nargs='+',
         action=DictAction,
         help='override config settings, key=value pairs')
+    add_trust_pickle_argument(parser)
     args = parser.parse_args(argv)
     names = [name for name, _ in args.encoders]
     if len(set(names)) != len(names):
@@ -158,14 +163,18 @@ def main(argv: Optional[List[str]] = None) -> Dict:
         ann_file = osp.join(dataset.get('data_root') or '', dataset.ann_file)
         split = split or dataset.get('split')
     try:
-        annos = load_samples(ann_file, split, args.max_samples, args.seed)
+        annos = load_samples(ann_file, split, args.max_samples, args.seed,
+                             args.trust_pickle)
     except ValueError as err:
         sys.exit(f'tsne_features: {err}')
     labels = np.array([a['label'] for a in annos], dtype=np.int64)
 
     embeddings, scores, class_names = {}, {}, None
     for name, ckpt in args.encoders:
-        model = init_model(cfg, checkpoint=ckpt, device=args.device)
+        # a pretraining checkpoint holds more than the encoder: load what
+        # fits, then check that the whole backbone came from it
+        model = init_model(
+            cfg, checkpoint=ckpt, device=args.device, strict=False)
         try:
             check_backbone_loaded(model, ckpt)
         except ValueError as err:

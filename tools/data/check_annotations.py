@@ -29,6 +29,8 @@ import numpy as np  # noqa: E402
 
 from usdrl_mm.datasets.annotation_checks import \
     check_annotation_file  # noqa: E402
+from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
+from usdrl_mm.fileio import load_pickle  # noqa: E402
 from usdrl_mm.structures import get_layout, list_layouts  # noqa: E402
 from usdrl_mm.utils.imports import add_import_argument  # noqa: E402
 from usdrl_mm.utils.imports import import_modules  # noqa: E402
@@ -55,6 +57,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         type=int,
         default=0,
         help='print at most this many errors and warnings each (0: all)')
+    add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -124,8 +127,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'error: {error}', file=sys.stderr)
         return 1
     try:
-        with open(args.file, 'rb') as f:
-            data = pickle.load(f)
+        data = load_pickle(args.file, trust=args.trust_pickle)
     except (OSError, pickle.UnpicklingError, EOFError) as e:
         print(f'error: cannot read {args.file}: {e}', file=sys.stderr)
         return 1

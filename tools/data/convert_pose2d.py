@@ -44,6 +44,7 @@ from usdrl_mm.datasets.converters import (convert_pose_videos,
 from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
 from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS  # noqa
 from usdrl_mm.datasets.converters.report import write_checked  # noqa
+from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
 from usdrl_mm.structures import get_layout  # noqa: E402
 
 DEFAULT_LAYOUT = {
@@ -95,6 +96,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='skip and count malformed videos instead of stopping')
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing output')
+    add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -121,7 +123,10 @@ def video_loaders(args: argparse.Namespace,
                 for name, files in find_openpose_videos(args.input).items()]
     files = list_files(args.input, EXTENSIONS[args.format])
     if args.format == 'mmpose':
-        load = partial(read_mmpose_file, num_joints=num_joints)
+        load = partial(
+            read_mmpose_file,
+            num_joints=num_joints,
+            trust_pickle=args.trust_pickle)
     else:
         load = partial(
             read_mediapipe_file,

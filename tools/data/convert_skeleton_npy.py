@@ -29,6 +29,7 @@ from mmengine.utils import ProgressBar  # noqa: E402
 from usdrl_mm.datasets.converters import convert_skeleton_npy
 from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
 from usdrl_mm.datasets.converters.report import write_checked  # noqa
+from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
 from usdrl_mm.structures import get_layout  # noqa: E402
 
 
@@ -56,6 +57,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='subtracted from every label (1 for 1-based label files)')
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing output')
+    add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -88,7 +90,10 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     try:
         data, report = convert_skeleton_npy(
-            splits, label_offset=args.label_offset, progress=progress)
+            splits,
+            label_offset=args.label_offset,
+            progress=progress,
+            trust_pickle=args.trust_pickle)
     except (OSError, ValueError) as e:
         print(f'\nerror: {e}', file=sys.stderr)
         return 1

@@ -26,6 +26,7 @@ import numpy as np
 from mmengine.utils import ProgressBar
 
 from usdrl_mm.datasets.synthetic import ACTION_NAMES, write_synthetic_dataset
+from usdrl_mm.fileio import load_pickle
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -90,11 +91,8 @@ class _Progress:
 
 def summarize(paths: Dict[str, str]) -> str:
     """A short human-readable report of the written files."""
-    import pickle
-    with open(paths['trimmed'], 'rb') as f:
-        trimmed = pickle.load(f)
-    with open(paths['untrimmed'], 'rb') as f:
-        untrimmed = pickle.load(f)
+    trimmed = load_pickle(paths['trimmed'])
+    untrimmed = load_pickle(paths['untrimmed'])
     frames = np.array([a['total_frames'] for a in trimmed['annotations']])
     two = sum(a['keypoint'].shape[0] == 2 for a in trimmed['annotations'])
     long_frames = [a['total_frames'] for a in untrimmed['annotations']]

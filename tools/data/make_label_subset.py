@@ -20,10 +20,10 @@ try:
 except ImportError:  # a fresh clone without `pip install -e .`
     sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
 
-from mmengine import load  # noqa: E402
-
 from usdrl_mm.datasets.label_subset import balanced_subset  # noqa: E402
 from usdrl_mm.datasets.label_subset import write_subset
+from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
+from usdrl_mm.fileio import load_pickle  # noqa: E402
 
 
 def main() -> None:
@@ -35,11 +35,12 @@ def main() -> None:
     parser.add_argument('--out', required=True, help='output .json')
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing output')
+    add_trust_pickle_argument(parser)
     args = parser.parse_args()
 
     if osp.exists(args.out) and not args.force:
         sys.exit(f'{args.out} exists; pass --force to overwrite it')
-    data = load(args.ann_file)
+    data = load_pickle(args.ann_file, trust=args.trust_pickle)
     if args.split not in data.get('split', {}):
         sys.exit(f'split {args.split!r} not in {args.ann_file} (splits: '
                  f'{sorted(data.get("split", {}))})')

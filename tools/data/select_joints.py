@@ -32,6 +32,8 @@ from usdrl_mm.datasets.converters.io import atomic_dump  # noqa: E402
 from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
 from usdrl_mm.datasets.converters.select_joints import \
     select_joints  # noqa: E402
+from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
+from usdrl_mm.fileio import load_pickle  # noqa: E402
 from usdrl_mm.structures import get_layout, list_layouts  # noqa: E402
 from usdrl_mm.utils.imports import add_import_argument  # noqa: E402
 from usdrl_mm.utils.imports import import_modules  # noqa: E402
@@ -53,6 +55,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     add_import_argument(parser)
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing output')
+    add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -73,8 +76,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'error: {e.args[0]}{hint}', file=sys.stderr)
         return 1
     try:
-        with open(args.input, 'rb') as f:
-            data = pickle.load(f)
+        data = load_pickle(args.input, trust=args.trust_pickle)
     except (OSError, pickle.UnpicklingError, EOFError) as e:
         print(f'error: cannot read {args.input}: {e}', file=sys.stderr)
         return 1

@@ -36,8 +36,11 @@ from torch import nn  # noqa: E402
 
 from usdrl_mm import apis  # noqa: E402
 from usdrl_mm.apis.inference import DEFAULT_PROPOSAL  # noqa: E402
+from usdrl_mm.datasets.converters.pose2d import check_max_persons  # noqa: E402
 from usdrl_mm.datasets.untrimmed_pose_dataset import \
     frame_labels_from_segments  # noqa: E402
+from usdrl_mm.engine import add_allow_partial_argument  # noqa: E402
+from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
 from usdrl_mm.visualization.timeline import plot_timeline  # noqa: E402
 
 TASKS = ('auto', 'recognition', 'detection', 'segmentation')
@@ -109,6 +112,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         nargs='+',
         action=DictAction,
         help='override config settings, key=value pairs')
+    add_trust_pickle_argument(parser)
+    add_allow_partial_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -365,18 +370,23 @@ def run(args: argparse.Namespace) -> Dict:
             args.label_map,
             num_classes - (task != 'recognition'),  # background
             task)
+    # people kept per video of pose-estimator input: the model's persons
+    max_persons = check_max_persons(
+        cfg.model.backbone.get('num_persons', 2), 'model.backbone.num_persons')
     source = apis.load_skeletons(
         args.input,
         format=args.format,
         layout=args.layout,
         index=parse_index(args.index),
         img_shape=args.img_shape,
-        max_persons=int(cfg.model.backbone.get('num_persons', 2)))
+        max_persons=max_persons,
+        trust_pickle=args.trust_pickle)
     if task != 'recognition' and len(source.annotations) != 1:
         raise DemoError(f'{args.input} holds {len(source.annotations)} '
                         'sequences; pick one with --index (position or '
                         'name)')
-    model = apis.init_model(cfg, args.checkpoint, args.device)
+    model = apis.init_model(
+        cfg, args.checkpoint, args.device, strict=not args.allow_partial)
     out = dict(
         input=args.input,
         format=source.format,

@@ -29,9 +29,10 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.logging import MMLogger, print_log
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from torch import nn
 
+from usdrl_mm.engine.checkpoint_fit import check_checkpoint_fit, state_dict_of
 from usdrl_mm.evaluation.functional import (generate_proposals, mean_filter,
                                             stitch_windows, window_record)
 from usdrl_mm.models.necks.usdrl_pool_neck import USDRLPoolNeck
@@ -47,7 +48,8 @@ DEFAULT_PROPOSAL = dict(method='activity', smooth=20, threshold=0.4)
 def init_model(config: ConfigLike,
                checkpoint: Optional[str] = None,
                device: Union[str, torch.device] = 'cpu',
-               cfg_options: Optional[Dict] = None) -> nn.Module:
+               cfg_options: Optional[Dict] = None,
+               strict: bool = True) -> nn.Module:
     """Build a model from a config and optionally load a checkpoint.
 
     The backbone's ``Pretrained`` ``init_cfg`` is dropped when a checkpoint
@@ -63,6 +65,10 @@ def init_model(config: ConfigLike,
         device (str | torch.device): Where the model runs.
         cfg_options (dict, optional): ``--cfg-options``-style overrides,
             e.g. ``{'model.backbone.hidden_dim': 16}``.
+        strict (bool): Refuse a checkpoint whose keys or shapes differ from
+            the model's (:class:`~usdrl_mm.engine.CheckpointMismatchError`
+            lists them). ``False`` loads what fits and logs the rest, as
+            mmengine does.
 
     Returns:
         nn.Module: The model in eval mode with the used config in
@@ -103,7 +109,10 @@ def init_model(config: ConfigLike,
         finally:
             logger.setLevel(level)
     else:
-        ckpt = load_checkpoint(model, checkpoint, map_location='cpu')
+        ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+        if strict:
+            check_checkpoint_fit(model, ckpt, source=checkpoint)
+        load_state_dict(model, state_dict_of(ckpt), strict=False)
         meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
         if 'dataset_meta' in meta:
             model.dataset_meta = meta['dataset_meta']
@@ -167,21 +176,76 @@ def _read_inputs(
     return as_annotations(skeletons), None
 
 
-def _checked(anno: Dict, index: int, expected: ModelInput,
-             source: Optional[SkeletonFile]) -> Dict:
-    """Validate one annotation against the model (see
-    :func:`check_skeleton`) and fill the keys the pipelines read
-    (``total_frames``, ``frame_dir``)."""
+def _persons_taken(model: nn.Module) -> int:
+    """Persons per sample the model gets: ``num_person`` of the test
+    pipeline's ``FormatGCNInput``, else the backbone's ``num_persons``."""
+    for step in _test_dataset_cfg(model.cfg).get('pipeline', []):
+        if step.get('type') == 'FormatGCNInput' and 'num_person' in step:
+            return int(step['num_person'])
+    return _encoder_geometry(model)['num_persons']
+
+
+def _where(anno: Dict, index: int, source: Optional[SkeletonFile]) -> str:
+    """The name of an input sample in messages: the file, the file and the
+    sample, or the sample."""
     name = anno.get('frame_dir', f'#{index}')
     if source is None:
-        where = f'skeleton {name!r}'
-    elif len(source.annotations) > 1:
-        where = f'{source.path} sample {name!r}'
-    else:
-        where = source.path
+        return f'skeleton {name!r}'
+    if len(source.annotations) > 1:
+        return f'{source.path} sample {name!r}'
+    return source.path
+
+
+def _persons(first: int, stop: int) -> str:
+    """``'0, 1'`` or ``'2 to 9'`` for persons ``first .. stop - 1``."""
+    if stop - first > 4:
+        return f'{first} to {stop - 1}'
+    return ', '.join(str(i) for i in range(first, stop))
+
+
+def _warn_dropped_persons(num_persons: int, taken: int, where: str) -> None:
+    """Say which persons ``FormatGCNInput`` keeps of an input with more
+    than the model takes, by which rule, and how to keep others."""
+    if num_persons <= taken:
+        return
+    print_log(
+        f'{where}: {num_persons} persons, the model takes {taken}: keeping '
+        f'person{"s" * (taken > 1)} {_persons(0, taken)} and dropping '
+        f'{_persons(taken, num_persons)}. The test pipeline '
+        f'(FormatGCNInput) keeps the first {taken} along the persons axis M '
+        'in the order of the input (load_skeletons orders pose-estimator '
+        'output by mean keypoint score, most confident first); to keep '
+        'others, put them first (e.g. keypoint[[2, 0]] for persons 2 and '
+        '0) or use a model with a larger model.backbone.num_persons',
+        logger='current',
+        level=logging.WARNING)
+
+
+def _check_output(values: np.ndarray, where: str, what: str) -> None:
+    """Refuse NaN / inf model outputs of an input that passed the
+    checks."""
+    bad = int(np.size(values) - np.isfinite(values).sum())
+    if bad:
+        raise ValueError(f"{where}: the model's {what} are not finite "
+                         f'({bad} of {np.size(values)} are NaN or inf) '
+                         'although the input passed the checks: the '
+                         'checkpoint may hold NaN / inf weights (a diverged '
+                         'training run) or the model overflows float32 on '
+                         'this input; try the checkpoint on a known-good '
+                         'input')
+
+
+def _checked(anno: Dict, index: int, expected: ModelInput,
+             source: Optional[SkeletonFile], taken: int) -> Dict:
+    """Validate one annotation against the model (see
+    :func:`check_skeleton`), warn when it has more than the ``taken``
+    persons the model gets, and fill the keys the pipelines read
+    (``total_frames``, ``frame_dir``)."""
+    where = _where(anno, index, source)
     check_skeleton(anno, expected, where,
                    source.layout if source is not None else None)
     kp = np.asarray(anno['keypoint'])
+    _warn_dropped_persons(kp.shape[0], taken, where)
     out = dict(anno, keypoint=kp.astype(np.float32))
     out.setdefault('frame_dir', f'sample_{index}')
     out.setdefault('total_frames', kp.shape[1])
@@ -217,13 +281,16 @@ def _clip_pipeline(model: nn.Module, clip_len: int) -> Compose:
 
 
 def _packed_clips(model: nn.Module, skeletons: SkeletonInput,
-                  clip_len: Optional[int]) -> List[Dict]:
+                  clip_len: Optional[int]) -> Tuple[List[str], List[Dict]]:
+    """The names (as in messages) and the packed clips of the inputs."""
     geometry = _encoder_geometry(model)
     pipeline = _clip_pipeline(model, clip_len or geometry['clip_len'])
     expected = _model_input(model)
+    taken = _persons_taken(model)
     annos, source = _read_inputs(model, skeletons)
-    return [
-        pipeline(_checked(anno, i, expected, source))
+    wheres = [_where(anno, i, source) for i, anno in enumerate(annos)]
+    return wheres, [
+        pipeline(_checked(anno, i, expected, source, taken))
         for i, anno in enumerate(annos)
     ]
 
@@ -255,11 +322,16 @@ def extract_features(model: nn.Module,
 
     Returns:
         np.ndarray: ``(N, 2D)`` float32 features, one row per sample.
+
+    Raises:
+        ValueError: On an input the model cannot take (see
+            :func:`check_skeleton`) and on NaN / inf features, naming the
+            sample.
     """
     pool = USDRLPoolNeck()
     out = []
-    for batch in _batches(
-            _packed_clips(model, skeletons, clip_len), batch_size):
+    wheres, clips = _packed_clips(model, skeletons, clip_len)
+    for batch in _batches(clips, batch_size):
         data = model.data_preprocessor(pseudo_collate(batch), False)
         inputs = data['inputs']  # (N, num_clips, M, T, V, C)
         # the backbone itself rather than model.extract_feat, whose
@@ -273,7 +345,10 @@ def extract_features(model: nn.Module,
         # (N*num_clips, 2D) -> (N, num_clips, 2D): average the clips
         pooled = pooled.view(inputs.shape[0], -1, pooled.shape[-1]).mean(1)
         out.append(pooled.float().cpu().numpy())
-    return np.concatenate(out, axis=0)
+    feats = np.concatenate(out, axis=0)
+    for where, row in zip(wheres, feats):
+        _check_output(row, where, 'features')
+    return feats
 
 
 def _read_label_map(label_map: Optional[str]) -> Optional[List[str]]:
@@ -309,12 +384,19 @@ def inference_recognizer(model: nn.Module,
         dict | list[dict]: ``dict(label=int, score=float, scores=(K,)
         array)`` per sample; a single dict for a single array or sample
         dict, a list otherwise (paths included).
+
+    Raises:
+        ValueError: On an input the model cannot take (see
+            :func:`check_skeleton`) and on NaN / inf scores, naming the
+            sample. Persons beyond the model's are dropped with a warning.
     """
     names = _read_label_map(label_map)
     results = []
-    for batch in _batches(_packed_clips(model, skeletons, None), batch_size):
+    wheres, clips = _packed_clips(model, skeletons, None)
+    for batch in _batches(clips, batch_size):
         for sample in model.test_step(pseudo_collate(batch)):
             scores = _clip_scores(sample)  # (K,)
+            _check_output(scores, wheres[len(results)], 'class scores')
             label = int(scores.argmax())
             result = dict(
                 label=label, score=float(scores[label]), scores=scores)
@@ -345,7 +427,9 @@ def _frame_scores(model: nn.Module,
             'dense inference takes one untrimmed sequence; '
             f'{where} holds {len(annos)}: pick one with '
             'load_skeletons(path, index=...) (--index in the demo)')
-    anno = _checked(annos[0], 0, _model_input(model), source)
+    where = _where(annos[0], 0, source)
+    anno = _checked(annos[0], 0, _model_input(model), source,
+                    _persons_taken(model))
     anno.setdefault('segments', np.zeros((0, 3), dtype=np.int64))
     dataset_cfg = copy.deepcopy(dict(_test_dataset_cfg(model.cfg)))
     if dataset_cfg.get('type') != 'UntrimmedPoseDataset':
@@ -367,6 +451,7 @@ def _frame_scores(model: nn.Module,
                 raise TypeError('dense inference needs a DenseFrameHead')
             records.append(window_record(sample.to_dict()))
     scores, _ = stitch_windows(records)[anno['frame_dir']]
+    _check_output(scores, where, 'frame scores')
     return scores  # (T, K), background at index 0
 
 

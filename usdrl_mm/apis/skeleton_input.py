@@ -26,7 +26,6 @@ that say what the model expects, what the input has and how to fix it.
 """
 import logging
 import os.path as osp
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -42,7 +41,9 @@ from usdrl_mm.datasets.converters import (find_openpose_videos,
 from usdrl_mm.datasets.converters.mediapipe import MEDIAPIPE_JOINTS
 from usdrl_mm.datasets.converters.mmpose_coco import COCO17_JOINTS
 from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS
-from usdrl_mm.datasets.converters.pose2d import Frame, load_json
+from usdrl_mm.datasets.converters.pose2d import (Frame, check_max_persons,
+                                                 load_json)
+from usdrl_mm.fileio import UntrustedPickleError, load_pickle
 from usdrl_mm.structures import SkeletonLayout, get_layout, list_layouts
 
 FORMATS = ('npy', 'pkl', 'mmpose', 'openpose', 'mediapipe')
@@ -51,6 +52,28 @@ DEFAULT_IMG_SHAPE = (1080, 1920)
 #: Fewest frames with a skeleton that make an action: the floor of the
 #: observed frames in the original's early prediction (``ObservePrefix``).
 MIN_FRAMES = 3
+#: Largest plausible coordinate (and score) magnitude of an input. Real
+#: skeletons are in metres (NTU: below 10), millimetres (below 1e4) or
+#: pixels (below 1e5 even for 8K frames), and the test pipelines do not
+#: scale them up (``PreNormalize3D*`` only moves and rotates,
+#: ``PreNormalize2D`` divides by the frame size), so the model sees values
+#: of the input's order. Beyond 1e6 the input is a unit or file error; the
+#: bound also keeps squares and products of the model's first layers far
+#: from float32's 3.4e38 (values near 1e19 and up turn into inf there, and
+#: float64 values beyond 3.4e38 already in the cast to float32).
+MAX_ABS_VALUE = 1e6
+#: Why an array of a dtype kind cannot be a skeleton.
+_DTYPE_HINTS = dict(
+    b=' (True / False values are not coordinates)',
+    O=(' (an object array: arrays of different shapes, e.g. persons or '
+       'frames of different lengths, or None / text among the numbers; pad '
+       'them into one numeric array)'),
+    c=' (complex values are not coordinates)',
+    U=' (text, not numbers)',
+    S=' (bytes, not numbers)')
+#: The axes of ``keypoint (M, T, V, C)`` (``keypoint_score`` has the first
+#: three) in messages.
+_AXES = ('person', 'frame', 'joint', 'channel')
 
 PathLike = Union[str, Path]
 Index = Union[int, str]
@@ -140,15 +163,84 @@ def _config_hint(num_joints: int, channels: int, layout: Optional[str]) -> str:
             'model.data_preprocessor.layout set to it)')
 
 
+def _as_array(value: Any, where: str, key: str = 'keypoint') -> np.ndarray:
+    """``np.asarray`` with the error of a ragged nested list naming the
+    input."""
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f'{where}: `{key}` is not a rectangular array '
+                         f'({e})') from None
+
+
+def _numeric(value: Any, where: str, key: str) -> np.ndarray:
+    """``value`` as an array, refused unless it holds real floating-point
+    or integer numbers.
+
+    Args:
+        value: ``keypoint`` or ``keypoint_score`` of an annotation.
+        where (str): The input's name in messages.
+        key (str): ``'keypoint'`` or ``'keypoint_score'``.
+
+    Returns:
+        np.ndarray: The array, not copied when ``value`` is one.
+    """
+    arr = _as_array(value, where, key)
+    if arr.dtype.kind not in 'fiu':
+        shape = '(M, T, V, C)' if key == 'keypoint' else '(M, T, V)'
+        raise ValueError(f'{where}: `{key}` is a {arr.dtype} array of shape '
+                         f'{arr.shape}; expected a real floating-point or '
+                         f'integer array of shape {shape}'
+                         f'{_DTYPE_HINTS.get(arr.dtype.kind, "")}')
+    return arr
+
+
+def _position(index: Sequence[int]) -> str:
+    """``(0, 3, 4, 1)`` -> ``'person 0, frame 3, joint 4, channel 1'``."""
+    return ', '.join(f'{axis} {int(i)}' for axis, i in zip(_AXES, index))
+
+
+def _check_finite(arr: np.ndarray, where: str, key: str) -> None:
+    """Refuse NaN and inf, naming how many and the first one."""
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = np.argwhere(~finite)
+        first = tuple(bad[0])
+        raise ValueError(f'{where} holds NaN or inf {key} values: '
+                         f'{len(bad)} of {arr.size}, the first '
+                         f'{arr[first]} at {_position(first)}')
+
+
+def _check_magnitude(arr: np.ndarray, where: str, key: str) -> None:
+    """Refuse finite values beyond :data:`MAX_ABS_VALUE`, naming the
+    largest one (NaN and inf are left to :func:`_check_finite`)."""
+    if arr.size == 0:
+        return
+    # float64: exact for every integer dtype (abs of the smallest int64
+    # wraps) and without float16 / float32 overflow in abs
+    values = arr.astype(np.float64, copy=False)
+    magnitude = np.where(np.isfinite(values), np.abs(values), 0.)
+    at = np.unravel_index(int(magnitude.argmax()), magnitude.shape)
+    if magnitude[at] > MAX_ABS_VALUE:
+        raise ValueError(f'{where}: `{key}` holds {values[at]:.6g} at '
+                         f'{_position(at)}, its largest value; values '
+                         f'beyond +-{MAX_ABS_VALUE:g} are not plausible '
+                         '(coordinates in metres, millimetres or pixels) and '
+                         'overflow the float32 arithmetic of the model: '
+                         'check the units and the file')
+
+
 def check_skeleton(anno: Dict,
                    expected: ModelInput,
                    where: str,
                    layout: Optional[str] = None) -> None:
     """Raise a ValueError if the skeleton cannot go into the model.
 
-    Checks, in order: rank, emptiness, NaN / inf, layout (when both are
-    known), joints, channels (``keypoint_score`` counts as one), 2D versus
-    3D, and at least :data:`MIN_FRAMES` frames with a skeleton.
+    Checks, in order: dtype (real floating-point or integer numbers), rank,
+    emptiness, NaN / inf, magnitude (at most :data:`MAX_ABS_VALUE`; the
+    same for ``keypoint_score``), layout (when both are known), joints,
+    channels (``keypoint_score`` counts as one), 2D versus 3D, and at least
+    :data:`MIN_FRAMES` frames with a skeleton.
 
     Args:
         anno (dict): ``keypoint (M, T, V, C)`` and optionally
@@ -157,16 +249,20 @@ def check_skeleton(anno: Dict,
         where (str): The input's name in messages (file, sample).
         layout (str, optional): The input's layout, when known.
     """
-    kp = np.asarray(anno['keypoint'])
+    kp = _numeric(anno['keypoint'], where, 'keypoint')
     if kp.ndim != 4:
         raise ValueError(f'{where} must be (M, T, V, C), got shape '
                          f'{kp.shape}')
     m, t, v, c = kp.shape
     if min(m, t, v, c) < 1:
         raise ValueError(f'{where} is empty: shape {kp.shape}')
-    if not np.isfinite(kp).all():
-        raise ValueError(f'{where} holds NaN or inf coordinates')
+    _check_finite(kp, where, 'keypoint')
+    _check_magnitude(kp, where, 'keypoint')
     scored = 'keypoint_score' in anno
+    if scored:
+        score = _numeric(anno['keypoint_score'], where, 'keypoint_score')
+        _check_finite(score, where, 'keypoint_score')
+        _check_magnitude(score, where, 'keypoint_score')
     channels = c + scored  # FormatGCNInput appends the score
     dims = 2 if scored or c == 2 else None  # 3 values may be x, y, score
     has = _describe(v, channels, layout, dims)
@@ -216,13 +312,13 @@ def as_annotations(skeletons: Any) -> List[Dict]:
         if not skeletons:
             raise ValueError('no skeletons given')
         out = []
-        for item in skeletons:
+        for i, item in enumerate(skeletons):
             if isinstance(item, dict):
                 if 'keypoint' not in item:
                     raise ValueError('annotation without `keypoint`')
                 out.append(dict(item))
             else:
-                out.append(dict(keypoint=np.asarray(item)))
+                out.append(dict(keypoint=_as_array(item, f"skeleton '#{i}'")))
         return out
     raise TypeError('skeletons must be an (M, T, V, C) array, a list of '
                     'them, an annotation dict, a SkeletonFile or a path, got '
@@ -264,21 +360,24 @@ def _json_format(obj: Any) -> Optional[str]:
     return 'mmpose'  # only empty frames: nobody to find in either format
 
 
-def _read_pickle(path: str) -> Any:
-    with open(path, 'rb') as f:
-        try:
-            return pickle.load(f)
-        except Exception as e:  # any unpickling failure is a bad file
-            raise ValueError(f'{path}: not a readable pickle '
-                             f'({type(e).__name__}: {e})') from None
+def _read_pickle(path: str, trust: bool) -> Any:
+    try:
+        return load_pickle(path, trust=trust)
+    except UntrustedPickleError:
+        raise
+    except Exception as e:  # any other unpickling failure is a bad file
+        raise ValueError(f'{path}: not a readable pickle '
+                         f'({type(e).__name__}: {e})') from None
 
 
-def _content(path: str) -> Any:
+def _content(path: str, trust_pickle: bool = False) -> Any:
     """The loaded ``.json`` / ``.pkl`` file, None for other paths."""
     ext = osp.splitext(path)[1].lower()
     if not osp.isfile(path) or ext not in ('.json', '.pkl', '.pickle'):
         return None
-    return load_json(path) if ext == '.json' else _read_pickle(path)
+    if ext == '.json':
+        return load_json(path)
+    return _read_pickle(path, trust_pickle)
 
 
 def _detect(path: str, content: Any) -> str:
@@ -308,15 +407,16 @@ def _detect(path: str, content: Any) -> str:
                      f'folder, or pass the format (one of {FORMATS})')
 
 
-def detect_format(path: PathLike) -> str:
+def detect_format(path: PathLike, trust_pickle: bool = False) -> str:
     """The format (one of :data:`FORMATS`) of a file or folder, by its
-    extension and, for ``.json`` / ``.pkl``, its content."""
+    extension and, for ``.json`` / ``.pkl``, its content (``trust_pickle``
+    as in :func:`load_skeletons`)."""
     path = str(path)
     if not osp.exists(path):
         raise FileNotFoundError(f'{path}: no such file or folder')
     if osp.isfile(path) and osp.getsize(path) == 0:
         raise ValueError(f'{path}: the file is empty')
-    return _detect(path, _content(path))
+    return _detect(path, _content(path, trust_pickle))
 
 
 def _pick(names: Sequence[str], index: Index, path: str) -> int:
@@ -344,6 +444,18 @@ def _pose2d_annotation(frames: List[Frame], name: str, where: str,
     except ValueError:
         raise ValueError(f'{where}: no person detected in any of its '
                          f'{len(frames)} frames') from None
+    crowded = [len(f[0]) for f in frames if len(f[0]) > max_persons]
+    if crowded:
+        print_log(
+            f'{where}: up to {max(crowded)} people in a frame ({len(crowded)} '
+            f'of its {len(frames)} frames have more than max_persons='
+            f'{max_persons}); kept the {max_persons} with the highest mean '
+            'keypoint score in each frame, linked across frames into persons '
+            'ordered by mean score (track_people); pass a larger max_persons '
+            'to load_skeletons to keep more (the models take their '
+            'model.backbone.num_persons)',
+            logger='current',
+            level=logging.WARNING)
     h, w = img_shape
     return dict(
         frame_dir=name,
@@ -359,8 +471,11 @@ def _read_npy(path: str) -> List[Dict]:
         kp = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as e:
         raise ValueError(f'{path}: not a readable .npy array ({e})') from None
-    if not np.issubdtype(kp.dtype, np.number):
-        raise ValueError(f'{path}: a {kp.dtype} array; expected numbers')
+    if kp.dtype.kind not in 'fiu':
+        raise ValueError(f'{path}: a {kp.dtype} array; expected real '
+                         'floating-point or integer numbers of shape '
+                         f'(M, T, V, C) or (T, V, C)'
+                         f'{_DTYPE_HINTS.get(kp.dtype.kind, "")}')
     if kp.ndim == 3:
         kp = kp[None]  # (T, V, C) -> (1, T, V, C): one person
     elif kp.ndim == 5:
@@ -372,6 +487,7 @@ def _read_npy(path: str) -> List[Dict]:
                          '(M, T, V, C) or (T, V, C)')
     if kp.size == 0:
         raise ValueError(f'{path} is empty: shape {kp.shape}')
+    _check_magnitude(kp, path, 'keypoint')  # before the float32 cast
     name = osp.splitext(osp.basename(path))[0]
     return [
         dict(
@@ -400,7 +516,8 @@ def load_skeletons(path: PathLike,
                    layout: Optional[str] = None,
                    index: Optional[Index] = None,
                    img_shape: Optional[Tuple[int, int]] = None,
-                   max_persons: int = 2) -> SkeletonFile:
+                   max_persons: int = 2,
+                   trust_pickle: bool = False) -> SkeletonFile:
     """Read skeletons from a file or an OpenPose folder.
 
     Args:
@@ -417,7 +534,13 @@ def load_skeletons(path: PathLike,
             assumed with a warning; MediaPipe's normalised coordinates are
             scaled to it (the normalised pose does not depend on it).
         max_persons (int): People kept per video of pose-estimator output,
-            linked across frames (the model's ``num_persons``).
+            linked across frames (the model's ``num_persons``), 1 to
+            :data:`~usdrl_mm.datasets.converters.pose2d.MAX_PERSONS`. A
+            warning names the videos with more people in a frame.
+        trust_pickle (bool): Read ``.pkl`` input with the standard
+            unpickler, which runs any code the file names. By default only
+            plain data (containers, scalars, numpy arrays) is loaded and
+            anything else is refused (:mod:`usdrl_mm.fileio.safe_pickle`).
 
     Returns:
         SkeletonFile: The annotations with the format and the layout (None
@@ -427,9 +550,11 @@ def load_skeletons(path: PathLike,
         FileNotFoundError: If the path does not exist.
         ValueError: On an empty, unreadable or malformed input, a video
             without any person, or a layout that does not fit the data;
-            the message names the file.
+            the message names the file. Also on a ``max_persons`` out of
+            range.
     """
     path = str(path)
+    max_persons = check_max_persons(max_persons)
     if not osp.exists(path):
         raise FileNotFoundError(f'{path}: no such file or folder')
     if format != 'auto' and format not in FORMATS:
@@ -445,7 +570,7 @@ def load_skeletons(path: PathLike,
     num_joints = layout_obj.num_joints if layout_obj else None
     if osp.isfile(path) and osp.getsize(path) == 0:
         raise ValueError(f'{path}: the file is empty')
-    content = _content(path)
+    content = _content(path, trust_pickle)
     fmt = _detect(path, content) if format == 'auto' else format
     if fmt == 'openpose' and not osp.isdir(path):
         raise ValueError(f'{path}: OpenPose writes one JSON file per frame; '
@@ -474,7 +599,7 @@ def load_skeletons(path: PathLike,
         annos = _read_npy(path)
     elif fmt == 'pkl':
         if content is None:
-            content = _read_pickle(path)
+            content = _read_pickle(path, trust_pickle)
         annos = _read_pkl(path, content)
     elif fmt == 'openpose':
         videos = find_openpose_videos(path)
@@ -492,8 +617,10 @@ def load_skeletons(path: PathLike,
         found = found or OPENPOSE_JOINTS.get(annos[0]['keypoint'].shape[2])
     elif fmt == 'mmpose':
         if content is None:
-            content = _read_pickle(path) if path.lower().endswith(
-                ('.pkl', '.pickle')) else load_json(path)
+            is_pickle = path.lower().endswith(('.pkl', '.pickle'))
+            content = (
+                _read_pickle(path, trust_pickle)
+                if is_pickle else load_json(path))
         name = osp.splitext(osp.basename(path))[0]
         annos = [
             pose2d(lambda: frames_from_mmpose(content, path, num_joints), name)

@@ -6,6 +6,7 @@ from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
+from usdrl_mm.fileio import load_pickle
 from usdrl_mm.structures import get_layout
 from .annotation_checks import AnnotationError, check_annotations
 from .label_subset import read_subset
@@ -39,6 +40,11 @@ class CheckedPoseDataset(PoseDataset):
             split are used, e.g. 1 % of the labels for semi-supervised runs.
         layout (str, optional): Skeleton layout name (``'nturgb+d'``,
             ``'coco'``, ...); every sample must have its number of joints.
+        trust_pickle (bool): Read ``ann_file`` with the standard unpickler,
+            which runs any code the file names. By default only plain data
+            (containers, scalars, numpy arrays) is loaded and a file that
+            references anything else is refused
+            (:mod:`usdrl_mm.fileio.safe_pickle`).
     """
 
     #: Warnings shown in the log; the rest are counted.
@@ -52,8 +58,10 @@ class CheckedPoseDataset(PoseDataset):
                  require_label: bool = True,
                  subset_file: Optional[str] = None,
                  layout: Optional[str] = None,
+                 trust_pickle: bool = False,
                  **kwargs) -> None:
         self.require_label = require_label
+        self.trust_pickle = trust_pickle
         self.subset_file = subset_file
         self.layout = get_layout(layout) if layout is not None else None
         super().__init__(
@@ -71,7 +79,7 @@ class CheckedPoseDataset(PoseDataset):
             raise FileNotFoundError(
                 f'annotation file {self.ann_file} not found; for the '
                 'embedded data run tools/data/generate_synthetic.py')
-        data = mmengine.load(self.ann_file)
+        data = load_pickle(self.ann_file, trust=self.trust_pickle)
         source = self.ann_file + (f' [{self.split}]' if self.split else '')
         if isinstance(data, dict):
             if 'annotations' not in data:

@@ -5,6 +5,7 @@ import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 
+from usdrl_mm.fileio import load_pickle
 from .annotation_checks import AnnotationError, check_annotations
 
 IGNORE_LABEL = -1  # frames past the end of a video inside its last window
@@ -66,6 +67,8 @@ class UntrimmedPoseDataset(BaseActionDataset):
         frame_interval (int): Temporal subsampling inside a window.
         stride (int, optional): Frames between window starts; defaults to
             half a window span.
+        trust_pickle (bool): Read ``ann_file`` with the standard unpickler
+            (see :class:`CheckedPoseDataset`).
     """
 
     def __init__(self,
@@ -76,8 +79,10 @@ class UntrimmedPoseDataset(BaseActionDataset):
                  clip_len: int = 64,
                  frame_interval: int = 1,
                  stride: Optional[int] = None,
+                 trust_pickle: bool = False,
                  **kwargs) -> None:
         self.split = split
+        self.trust_pickle = trust_pickle
         self.clip_len = clip_len
         self.frame_interval = frame_interval
         self.span = clip_len * frame_interval
@@ -119,7 +124,7 @@ class UntrimmedPoseDataset(BaseActionDataset):
         if not mmengine.exists(self.ann_file):
             raise FileNotFoundError(f'annotation file {self.ann_file} not '
                                     'found')
-        data = mmengine.load(self.ann_file)
+        data = load_pickle(self.ann_file, trust=self.trust_pickle)
         source = self.ann_file + (f' [{self.split}]' if self.split else '')
         annotations = data['annotations'] if isinstance(data, dict) else data
         if self.split is not None:

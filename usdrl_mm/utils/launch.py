@@ -10,11 +10,21 @@ touching the GPU path:
   and makes DDP wrap the CPU model with ``device_ids=None``;
 - :func:`enable_amp` selects :class:`MixedPrecisionOptimWrapper`, which is
   mmengine's AMP wrapper on a GPU and bf16 autocast on a CPU.
+
+On every device, :func:`exit_with_launcher` (called by
+:func:`init_cpu_process_group`) ends a torchrun worker when its launcher
+dies, instead of leaving it to train unsupervised.
 """
+import ctypes
+import ctypes.util
 import datetime
 import os
+import signal
 import subprocess
-from typing import Tuple
+import sys
+import threading
+import time
+from typing import Optional, Tuple
 
 import torch.distributed as dist
 from mmengine.config import Config
@@ -25,6 +35,107 @@ from usdrl_mm.engine.optim_wrappers.mixed_precision_optim_wrapper import \
 
 AMP_WRAPPERS = ('OptimWrapper', 'AmpOptimWrapper',
                 'MixedPrecisionOptimWrapper')
+#: ``PR_SET_PDEATHSIG`` of ``<linux/prctl.h>``.
+PR_SET_PDEATHSIG = 1
+#: Seconds between two looks at the parent where prctl is not available.
+PARENT_POLL_INTERVAL = 2.0
+#: The parent at import time, as early as this process can tell: a parent
+#: that is gone by the time :func:`exit_with_launcher` runs shows as a
+#: different ``os.getppid()`` (the process was re-parented). Valid in the
+#: importing process only, not in children it forks.
+_PARENT_AT_IMPORT = os.getppid()
+_PID_AT_IMPORT = os.getpid()
+#: The process that armed :func:`exit_with_launcher` (neither the prctl
+#: setting nor the thread survives a fork).
+_armed_in: Optional[int] = None
+
+
+def under_launcher() -> bool:
+    """Whether this process is a worker of torchrun: its
+    ``TORCHELASTIC_RUN_ID``, or ``LOCAL_RANK`` with a ``WORLD_SIZE`` above
+    1 (also set by ``torch.distributed.launch``)."""
+    env = os.environ
+    if env.get('TORCHELASTIC_RUN_ID'):
+        return True
+    try:
+        world = int(env.get('WORLD_SIZE', '1'))
+    except ValueError:
+        return False
+    return 'LOCAL_RANK' in env and world > 1
+
+
+def _parent_gone(parent: int) -> None:
+    """End this process as the parent-death signal would."""
+    print(
+        f'[rank {os.environ.get("RANK", "?")}] the launcher (pid {parent}) '
+        'is gone; exiting',
+        file=sys.stderr,
+        flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _poll_parent(parent: int, interval: float) -> None:
+    """Body of the watcher thread: SIGTERM to self once re-parented."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    _parent_gone(parent)
+
+
+def _set_pdeathsig(sig: int) -> bool:
+    """``prctl(PR_SET_PDEATHSIG, sig)`` through libc; False if it fails."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library('c'), use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def exit_with_launcher(parent: Optional[int] = None,
+                       interval: float = PARENT_POLL_INTERVAL) -> bool:
+    """End this process with SIGTERM when its launcher (the parent) dies.
+
+    A torchrun worker whose launcher is SIGKILLed would otherwise keep
+    training with nobody to stop it or collect its result. On Linux the
+    kernel sends the signal (``prctl(PR_SET_PDEATHSIG, SIGTERM)``); as a
+    parent that died before the call is not seen by prctl, the parent is
+    then compared with the one recorded when this module was imported (or
+    ``parent``) and the process ends at once if it changed. Elsewhere, or if
+    prctl fails, a daemon thread compares ``os.getppid()`` with it every
+    ``interval`` seconds.
+
+    Linux sends the signal when the parent *thread* that started the
+    process ends; torchrun starts its workers from its main thread. The
+    setting is not inherited by the process's own children (data-loader
+    workers watch their parent themselves).
+
+    Args:
+        parent (int, optional): The launcher's pid; defaults to the parent
+            when this module was imported (the current parent in a process
+            forked after that).
+        interval (float): Seconds between two looks of the watcher thread.
+
+    Returns:
+        bool: Whether it was armed (False outside a launcher, see
+        :func:`under_launcher`, and on a second call).
+    """
+    global _armed_in
+    if _armed_in == os.getpid() or not under_launcher():
+        return False
+    if parent is None:
+        parent = _PARENT_AT_IMPORT if os.getpid() == _PID_AT_IMPORT \
+            else os.getppid()
+    parent = int(parent)
+    _armed_in = os.getpid()
+    if sys.platform.startswith('linux') and _set_pdeathsig(signal.SIGTERM):
+        if os.getppid() != parent:  # gone before prctl could watch it
+            _parent_gone(parent)
+        return True
+    threading.Thread(
+        target=_poll_parent,
+        args=(parent, interval),
+        name='exit_with_launcher',
+        daemon=True).start()
+    return True
 
 
 def _rank_info(launcher: str) -> Tuple[int, int, int]:
@@ -60,8 +171,10 @@ def init_cpu_process_group(cfg: Config, launcher: str) -> bool:
 
     Does nothing (and returns False) for ``launcher='none'``, when an
     accelerator is present (mmengine's own path then applies) or when a
-    group already exists.
+    group already exists. First, on every device, a torchrun worker is set
+    to end with its launcher (:func:`exit_with_launcher`).
     """
+    exit_with_launcher()
     if launcher == 'none' or accelerator_available() or (
             dist.is_available() and dist.is_initialized()):
         return False

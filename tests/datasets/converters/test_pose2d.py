@@ -3,6 +3,7 @@ import pytest
 
 from usdrl_mm.datasets.converters import (convert_pose_videos, read_label_file,
                                           read_split_file, track_people)
+from usdrl_mm.datasets.converters.pose2d import load_json
 
 
 def person(cx, cy, score, v=17, seed=0):
@@ -126,3 +127,35 @@ def test_label_and_split_files(tmp_path):
         read_split_file(str(split))
     split.write_text('{"train": ["a"], "val": ["b"]}')
     assert read_split_file(str(split)) == {'train': ['a'], 'val': ['b']}
+
+
+def test_deeply_nested_json_names_the_file(tmp_path):
+    deep = tmp_path / 'deep.json'
+    deep.write_text('[' * 100000 + ']' * 100000)
+    for read in (load_json, read_split_file, read_label_file):
+        with pytest.raises(ValueError) as info:
+            read(str(deep))
+        assert str(info.value).startswith(f'{deep}: JSON nested too deeply')
+    # nesting within the limit still parses
+    deep.write_text('[' * 100 + ']' * 100)
+    nested = []
+    for _ in range(99):
+        nested = [nested]
+    assert load_json(str(deep)) == nested
+
+
+@pytest.mark.parametrize('value, match', [
+    (10**12, 'must be from 1 to 1000 .*got 1000000000000'),
+    (0, 'must be from 1 to 1000 .*got 0'),
+    (2.0, 'must be an integer from 1 to 1000 .*got 2.0'),
+    (True, 'must be an integer .*got True'),
+])
+def test_max_persons_is_bounded(value, match):
+    frames, _, _ = walking_pair()
+    with pytest.raises(ValueError, match='max_persons ' + match):
+        track_people(frames, max_persons=value)
+    # refused before any video is read, not after allocating its arrays
+    with pytest.raises(ValueError, match='max_persons ' + match):
+        convert_pose_videos([('a', lambda: pytest.fail('read'))], (720, 1280),
+                            max_persons=value)
+    assert track_people(frames, max_persons=1000)[0].shape[0] == 3  # P, Q, R

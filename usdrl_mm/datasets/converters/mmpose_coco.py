@@ -23,6 +23,7 @@ from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
+from usdrl_mm.fileio import UntrustedPickleError, load_pickle
 from .pose2d import Frame, load_json, person_arrays, stack_frame
 
 COCO17_JOINTS = 17
@@ -110,18 +111,25 @@ def frames_from_mmpose(
 
 
 def read_mmpose_file(path: str,
-                     num_joints: Optional[int] = COCO17_JOINTS) -> List[Frame]:
-    """Load a ``.json`` or ``.pkl`` result file and return its frames."""
+                     num_joints: Optional[int] = COCO17_JOINTS,
+                     trust_pickle: bool = False) -> List[Frame]:
+    """Load a ``.json`` or ``.pkl`` result file and return its frames.
+
+    A ``.pkl`` is read with the data-only unpickler unless ``trust_pickle``
+    (pickled ``PoseDataSample`` objects need it: they name MMPose classes,
+    and a pickle that names classes can run code when loaded).
+    """
     ext = osp.splitext(path)[1].lower()
     if ext == '.json':
         obj = load_json(path)
     elif ext in ('.pkl', '.pickle'):
-        with open(path, 'rb') as f:
-            try:
-                obj = pickle.load(f)
-            except (pickle.UnpicklingError, EOFError) as e:
-                raise ValueError(f'{path}: not a readable pickle '
-                                 f'({e})') from None
+        try:
+            obj = load_pickle(path, trust=trust_pickle)
+        except UntrustedPickleError:
+            raise
+        except (pickle.UnpicklingError, EOFError) as e:
+            raise ValueError(f'{path}: not a readable pickle '
+                             f'({e})') from None
     else:
         raise ValueError(f'{path}: expected a .json or .pkl file')
     return frames_from_mmpose(obj, path, num_joints)

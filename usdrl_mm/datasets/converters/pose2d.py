@@ -28,7 +28,7 @@ frame, someone entering as someone else leaves takes over that slot.
 """
 import json
 from numbers import Integral
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -37,16 +37,56 @@ from .report import ConversionReport
 
 #: One frame: keypoints (N, V, 2) and scores (N, V) of its N people.
 Frame = Tuple[np.ndarray, np.ndarray]
+#: Most people kept per video. A sanity bound, not a memory guarantee: the
+#: tracked arrays hold ``max_persons * T * V * 3`` float32 values, so a
+#: typo like 10**12 would otherwise end in a MemoryError, while crowded
+#: scenes give pose estimators a few dozen people and the models take 1-2.
+MAX_PERSONS = 1000
 
 
-def load_json(path: str):
-    """``json.load`` with errors that name the file and line."""
+def check_max_persons(max_persons: Any, name: str = 'max_persons') -> int:
+    """``max_persons`` as an int, refused unless it is a whole number from
+    1 to :data:`MAX_PERSONS`.
+
+    Args:
+        max_persons: The value to check.
+        name (str): What to call it in the message (an option or setting).
+
+    Returns:
+        int: The value.
+
+    Raises:
+        ValueError: If it is not an integer (bools are refused) or is out of
+            range.
+    """
+    if not isinstance(max_persons, Integral) or isinstance(max_persons, bool):
+        raise ValueError(f'{name} must be an integer from 1 to {MAX_PERSONS} '
+                         f'(people kept per video), got {max_persons!r}')
+    if not 1 <= max_persons <= MAX_PERSONS:
+        raise ValueError(f'{name} must be from 1 to {MAX_PERSONS} (people '
+                         f'kept per video), got {max_persons}')
+    return int(max_persons)
+
+
+def load_json(path: str) -> Any:
+    """``json.load`` with errors that name the file and line.
+
+    Raises:
+        ValueError: On invalid JSON, and on JSON nested deeper than the
+            parser's recursion limit (``[[[[...]]]]``), which ``json`` reports
+            as a RecursionError.
+    """
     with open(path) as f:
         try:
             return json.load(f)
         except json.JSONDecodeError as e:
             raise ValueError(f'{path}:{e.lineno}: invalid JSON: '
                              f'{e.msg}') from None
+        except RecursionError:
+            raise ValueError(f'{path}: JSON nested too deeply (arrays or '
+                             'objects inside each other beyond Python\'s '
+                             'recursion limit); pose-estimator output nests '
+                             'a few levels only') from None
 
 
 def person_arrays(keypoints, scores, num_joints: Optional[int],
@@ -98,10 +138,10 @@ def track_people(frames: Sequence[Frame],
         float32.
 
     Raises:
-        ValueError: If no frame has a person.
+        ValueError: If no frame has a person, or ``max_persons`` is not
+            from 1 to :data:`MAX_PERSONS`.
     """
-    if max_persons < 1:
-        raise ValueError(f'max_persons must be >= 1, got {max_persons}')
+    max_persons = check_max_persons(max_persons)
     num_joints = next((f[0].shape[1] for f in frames if len(f[0])), 0)
     t = len(frames)
     kp = np.zeros((max_persons, t, num_joints, 2), np.float32)
@@ -194,7 +234,8 @@ def convert_pose_videos(
         labels (dict | int, optional): A label per video name (videos
             without one are skipped, ``no_label``), one label for all, or
             None for unlabelled data (pretraining).
-        max_persons (int): People kept per video (M).
+        max_persons (int): People kept per video (M), 1 to
+            :data:`MAX_PERSONS`.
         splits (dict, optional): ``{split: [names]}``; names that were not
             converted are left out. Default: every video in ``split_name``.
         split_name (str): The split of every video when ``splits`` is None.
@@ -204,6 +245,7 @@ def convert_pose_videos(
     Returns:
         tuple: The pickle dict and a :class:`ConversionReport`.
     """
+    max_persons = check_max_persons(max_persons)
     h, w = (int(x) for x in img_shape)
     if h < 1 or w < 1:
         raise ValueError(f'img_shape must be positive (height, width), got '

@@ -23,26 +23,28 @@ pickle; a sample listed by more than one split is stored once, and its
 labels must agree.
 """
 import os.path as osp
-import pickle
 from numbers import Integral
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from usdrl_mm.fileio import load_pickle
 from .report import ConversionReport
 
 NAME_SUFFIXES = ('.skeleton', '.txt', '.npy', '.json')
 
 
-def load_npy_labels(path: str) -> Tuple[List[str], List[int]]:
-    """Read a ``(sample_names, labels)`` pickle.
+def load_npy_labels(path: str,
+                    trust_pickle: bool = False) -> Tuple[List[str], List[int]]:
+    """Read a ``(sample_names, labels)`` pickle (data-only unpickler
+    unless ``trust_pickle``).
 
     Raises:
+        UntrustedPickleError: If the pickle references code.
         ValueError: If the file does not hold two equally long sequences of
             names and integer labels.
     """
-    with open(path, 'rb') as f:
-        obj = pickle.load(f)
+    obj = load_pickle(path, trust=trust_pickle)
     if not (isinstance(obj, (tuple, list)) and len(obj) == 2):
         raise ValueError(f'{path}: expected a pickled (sample_names, labels) '
                          f'pair, got {type(obj).__name__}')
@@ -74,8 +76,8 @@ def valid_frame_count(sample: np.ndarray) -> int:
     return int(np.flatnonzero(filled)[-1] + 1) if filled.any() else 0
 
 
-def _load_split(data_path: str, label_path: str,
-                num_frame_path: Optional[str]):
+def _load_split(data_path: str, label_path: str, num_frame_path: Optional[str],
+                trust_pickle: bool):
     data = np.load(data_path, mmap_mode='r')
     if data.ndim != 5:
         raise ValueError(f'{data_path}: expected (N, C, T, V, M) data, got '
@@ -83,7 +85,7 @@ def _load_split(data_path: str, label_path: str,
     if data.shape[1] not in (2, 3):
         raise ValueError(f'{data_path}: C = {data.shape[1]} coordinates; '
                          'expected 2 or 3 in axis 1 of (N, C, T, V, M)')
-    names, labels = load_npy_labels(label_path)
+    names, labels = load_npy_labels(label_path, trust_pickle)
     if len(names) != data.shape[0]:
         raise ValueError(f'{label_path}: {len(names)} samples but '
                          f'{data_path} holds {data.shape[0]}')
@@ -100,10 +102,10 @@ def _load_split(data_path: str, label_path: str,
 
 
 def convert_skeleton_npy(
-    splits: Dict[str, Sequence[Optional[str]]],
-    label_offset: int = 0,
-    progress: Optional[Callable[[int, int], None]] = None
-) -> Tuple[Dict, ConversionReport]:
+        splits: Dict[str, Sequence[Optional[str]]],
+        label_offset: int = 0,
+        progress: Optional[Callable[[int, int], None]] = None,
+        trust_pickle: bool = False) -> Tuple[Dict, ConversionReport]:
     """Convert one or more splits into one pickle.
 
     Args:
@@ -113,6 +115,8 @@ def convert_skeleton_npy(
         label_offset (int): Subtracted from every label (1 for 1-based
             files such as PKU-MMD II).
         progress (callable, optional): ``progress(done, total)`` per sample.
+        trust_pickle (bool): Read the label pickles with the standard
+            unpickler (see :func:`load_npy_labels`).
 
     Returns:
         tuple: The pickle dict and a :class:`ConversionReport`.
@@ -127,7 +131,8 @@ def convert_skeleton_npy(
             raise ValueError(f'split {key!r}: expected (data, labels[, '
                              f'num_frame]) paths, got {len(paths)}')
         loaded[key] = _load_split(paths[0], paths[1],
-                                  paths[2] if len(paths) == 3 else None)
+                                  paths[2] if len(paths) == 3 else None,
+                                  trust_pickle)
     total = sum(len(v[1]) for v in loaded.values())
 
     report = ConversionReport()
