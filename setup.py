@@ -33,7 +33,9 @@ setup(
     packages=find_packages(include=['usdrl_mm', 'usdrl_mm.*']),
     python_requires='>=3.8',
     install_requires=[
-        'torch>=2.1',
+        # torch.load is weights-only by default from 2.6 on; the safety of
+        # every checkpoint load rests on it (usdrl_mm/_compat.py checks too)
+        'torch>=2.6',
         'mmengine>=0.10.7,<0.11',
         'mmaction2>=1.1.0,<1.3',
         'numpy>=1.24,<2',

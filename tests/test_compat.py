@@ -1,6 +1,7 @@
 import subprocess
 import sys
 
+import pytest
 import torch
 from mmengine.model import BaseModel
 from mmengine.runner import Runner
@@ -87,3 +88,12 @@ def test_getattr_stand_in_only_serves_history_buffer_methods():
                       (HistoryBuffer, '_set_default_statistics')]:
         with pytest.raises(pickle.UnpicklingError):
             _compat.history_buffer_getattr(obj, name)
+
+
+def test_torch_without_weights_only_loading_is_refused():
+    """torch < 2.6 unpickles checkpoints fully: importing is refused."""
+    for old in ('2.5.1+cpu', '2.1.0', '1.13.1'):
+        with pytest.raises(ImportError, match='torch >= 2.6'):
+            _compat.require_safe_torch(old)
+    for new in ('2.6.0', '2.13.0+cpu', '2.10.0a0+git1234', '3.0.0'):
+        _compat.require_safe_torch(new)

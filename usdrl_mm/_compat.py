@@ -5,6 +5,8 @@ They run once when ``usdrl_mm`` is imported, which is what
 or loads anything. This is the one deliberate import-time side effect of the
 package; nothing here prints.
 
+0. torch < 2.6 is refused: its ``torch.load`` unpickles checkpoints fully,
+   so none of the loading below would be safe.
 1. torch >= 2.6 loads checkpoints with ``weights_only=True``. mmengine
    0.10.7 checkpoints pickle the message hub (``HistoryBuffer`` objects
    holding numpy arrays) and numpy scalars, so resume, ``load_from``,
@@ -82,11 +84,28 @@ def mmengine_checkpoint_globals() -> List[SafeGlobal]:
     return entries
 
 
+#: The first torch whose ``torch.load`` is weights-only by default.
+MIN_SAFE_TORCH = (2, 6)
+
+
+def require_safe_torch(version: str = torch.__version__) -> None:
+    """Refuse torch < 2.6, where mmengine's ``torch.load`` calls unpickle
+    checkpoints fully (any code in them runs) and no allow-list exists."""
+    parts = []
+    for piece in version.split('+')[0].split('.')[:2]:
+        digits = ''.join(c for c in piece if c.isdigit())
+        parts.append(int(digits or 0))
+    if tuple(parts) < MIN_SAFE_TORCH:
+        raise ImportError(
+            f'usdrl_mm needs torch >= 2.6 (found {version}): older torch '
+            'loads checkpoints with the full unpickler, so a checkpoint '
+            'could run code when --resume, load_from or tools/test.py reads '
+            'it. Install a newer torch (pip install "torch>=2.6").')
+
+
 def allow_mmengine_checkpoints() -> None:
     """Let ``torch.load(weights_only=True)`` read mmengine checkpoints."""
-    add = getattr(torch.serialization, 'add_safe_globals', None)
-    if add is not None:  # torch < 2.4 has no allow-list and loads unsafely
-        add(mmengine_checkpoint_globals())
+    torch.serialization.add_safe_globals(mmengine_checkpoint_globals())
 
 
 def stub_missing_drn() -> None:
@@ -125,6 +144,7 @@ def tolerate_list_configs_in_model_index() -> None:
 
 
 def apply() -> None:
+    require_safe_torch()
     stub_missing_drn()
     allow_mmengine_checkpoints()
     tolerate_list_configs_in_model_index()
