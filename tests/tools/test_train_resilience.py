@@ -116,7 +116,10 @@ def weights(path: str) -> dict:
     return torch.load(path, weights_only=True)['state_dict']
 
 
-@pytest.mark.parametrize('workers', [0, 1])
+# one data-loader worker (seeded per epoch by seed_worker_per_epoch) is the
+# long variant; in-process loading is in the default suite
+@pytest.mark.parametrize('workers',
+                         [0, pytest.param(1, marks=pytest.mark.slow)])
 def test_killed_then_resumed_run_equals_an_uninterrupted_one(
         synthetic_data, tmp_path, killer_env, workers):
     env, config = killer_env
@@ -172,6 +175,7 @@ def test_kill_during_a_save_leaves_a_checkpoint_to_resume(
     assert not glob.glob(osp.join(work_dir, '.*.tmp'))  # stale one removed
 
 
+@pytest.mark.slow  # the fallback itself: tests/engine/test_checkpoint_files
 def test_resume_falls_back_when_last_checkpoint_dangles(
         synthetic_data, tmp_path, killer_env):
     env, config = killer_env
@@ -204,6 +208,7 @@ def test_a_second_run_in_the_same_work_dir_is_refused(synthetic_data, tmp_path,
     assert not glob.glob(osp.join(work_dir, '*.pth'))
 
 
+@pytest.mark.slow  # the check itself: tests/engine/test_checkpoint_fit
 def test_resume_refuses_a_checkpoint_of_another_model(synthetic_data, tmp_path,
                                                       killer_env):
     env, config = killer_env
