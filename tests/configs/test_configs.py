@@ -144,3 +144,18 @@ def test_linear_protocol_values(dataset, lr, classes, modality):
     ]
     assert crops[0].mode == 'center'
     assert crops[0].ratio == (0.5 if dataset == 'pku2-xsub' else 1.0)
+
+
+@pytest.mark.parametrize('split', ['xsub', 'xview'])
+def test_pku_mmd_detection_uses_the_tpami_proposal_rule(split):
+    """Per-class runs above 0.02, no smoothing, no NMS: the rule of the
+    TPAMI code's detection results, on a real PKU-MMD I config."""
+    cfg = Config.fromfile(
+        osp.join(
+            REPO, 'configs/usdrl/dense/'
+            f'dste-detection_1xb512-joint-150e_pku1-{split}-keypoint-3d.py'))
+    for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
+        metric = evaluator[0]
+        assert metric.type == 'PKUDetectionMetric'
+        assert metric.proposal == dict(
+            method='class_runs', threshold=0.02, smooth=1)

@@ -1,7 +1,7 @@
 # Temporal action detection on PKU-MMD part I, cross-subject: the
 # NTU-60-pretrained DSTE fine-tuned with a per-frame classifier (SPEC §12),
-# scored with the official mAP_a / mAP_v logic on proposals from smoothed
-# frame scores.
+# scored with the official mAP_a / mAP_v logic on the TPAMI code's proposals
+# (per-class runs of frame scores above 0.02, no smoothing, no NMS).
 _base_ = [
     '../../_base_/models/dste_dense.py',
     '../../_base_/datasets/pku1_xsub_detection.py',

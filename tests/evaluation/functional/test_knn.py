@@ -54,3 +54,39 @@ def test_bad_arguments():
         knn_predict(
             torch.zeros(1, 3), torch.zeros(3, 2),
             torch.zeros(3, dtype=torch.long))
+
+
+def test_majority_vote_equals_scikit_learn():
+    neighbors = pytest.importorskip('sklearn.neighbors')
+    gen = torch.Generator().manual_seed(0)
+    gallery = torch.randn(60, 8, generator=gen)
+    labels = torch.randint(0, 3, (60, ), generator=gen)
+    query = torch.randn(40, 8, generator=gen)
+    for k in (1, 2, 4, 6):  # even k: many two-way ties
+        ours = knn_predict(query, gallery, labels, k, vote='majority')
+        ref = neighbors.KNeighborsClassifier(
+            n_neighbors=k, metric='cosine', algorithm='brute').fit(
+                gallery.numpy(), labels.numpy()).predict(query.numpy())
+        assert ours.tolist() == ref.tolist(), k
+    # the two rules differ only on ties, and never for k = 1
+    assert torch.equal(
+        knn_predict(query, gallery, labels, 1, vote='majority'),
+        knn_predict(query, gallery, labels, 1))
+    differs = knn_predict(query, gallery, labels, 2, vote='majority') != \
+        knn_predict(query, gallery, labels, 2)
+    assert differs.any()
+
+
+def test_majority_vote_breaks_a_tie_by_the_smaller_label():
+    gallery = torch.tensor([[1.0, 0.0], [0.9, 0.1]])
+    # label 1 is the more similar neighbour; majority ignores similarity
+    preds = knn_predict(
+        torch.tensor([[1.0, 0.0]]), gallery, torch.tensor([1, 0]), 2,
+        vote='majority')
+    assert preds.tolist() == [0]
+    assert knn_predict(
+        torch.tensor([[1.0, 0.0]]), gallery, torch.tensor([1, 0]),
+        2).tolist() == [1]
+    with pytest.raises(ValueError, match='vote'):
+        knn_predict(torch.ones(1, 2), gallery, torch.tensor([1, 0]), 1,
+                    vote='weighted')

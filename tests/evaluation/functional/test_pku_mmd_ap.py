@@ -24,7 +24,7 @@ def test_perfect_proposals_give_one():
     props = [g._replace(score=s) for g, s in zip(gts, (0.9, 0.5, 0.7))]
     assert pku_mmd_ap(props, gts) == pytest.approx(1.0)
     out = pku_mmd_map(props, gts, num_classes=2)
-    assert out == pytest.approx(dict(mAP_a=1.0, mAP_v=1.0))
+    assert out == pytest.approx(dict(mAP_a=1.0, mAP_a_present=1.0, mAP_v=1.0))
 
 
 @pytest.mark.parametrize('theta,expected', [(0.1, 1.0), (0.3, 1.0),
@@ -68,3 +68,23 @@ def test_ties_take_the_later_ground_truth():
     gts = [seg(1, 0, 100), seg(1, 0, 100)]
     assign, _ = match_proposals([seg(1, 0, 100)], gts, 0.5)
     assert assign == [1]
+
+
+def test_map_v_counts_a_video_without_proposals_as_zero():
+    # the official evaluate.py averages over every ground-truth file
+    gts = [seg(1, 0, 100, video='v1'), seg(1, 0, 100, video='v2')]
+    props = [seg(1, 0, 100, 0.9, video='v1')]  # nothing for v2
+    out = pku_mmd_map(props, gts, num_classes=1)
+    assert out['mAP_v'] == pytest.approx(0.5)
+    # a video with proposals but no ground truth is not one of them
+    stray = props + [seg(1, 0, 50, 0.3, video='v3')]
+    assert pku_mmd_map(stray, gts, num_classes=1)['mAP_v'] == pytest.approx(
+        0.5)
+
+
+def test_map_a_present_averages_the_classes_with_ground_truth():
+    gts = [seg(1, 0, 100), seg(2, 200, 300)]
+    props = [seg(1, 0, 100, 0.9)]
+    out = pku_mmd_map(props, gts, num_classes=4)
+    assert out['mAP_a'] == pytest.approx(1 / 4)  # official: 4 classes
+    assert out['mAP_a_present'] == pytest.approx(1 / 2)  # classes 1, 2

@@ -41,8 +41,11 @@ def test_perfect_detection_gives_one(tmp_path):
     out = metric.compute_metrics(metric.results)
     assert out == pytest.approx({
         'mAP_a@0.1': 1.0,
+        'mAP_a_present@0.1': 1.0,
         'mAP_a@0.3': 1.0,
+        'mAP_a_present@0.3': 1.0,
         'mAP_a@0.5': 1.0,
+        'mAP_a_present@0.5': 1.0,
         'mAP_v@0.5': 1.0
     })
     assert (tmp_path / 'timeline_v.png').exists()

@@ -16,8 +16,12 @@ A re-implementation of the official evaluation logic (the PKU-MMD
   ``p_max * (R_prev - R)``, starting from the precision of the full set.
 
 mAP_a averages the AP of every action class (a class without ground truth
-scores 0 and still counts); mAP_v averages the AP of every video that has
-proposals.
+scores 0 and still counts, so on a subset of the classes the official
+figure is capped below 1; ``mAP_a_present`` is the mean over the classes
+with ground truth, reported beside it). mAP_v averages the AP of every
+video that has ground truth, as the official ``evaluate.py`` averages over
+the ground-truth files: a video without any proposal scores 0; proposals
+in a video without ground truth count for mAP_a only.
 """
 from collections import defaultdict
 from typing import Dict, Hashable, List, NamedTuple, Sequence, Tuple
@@ -100,7 +104,8 @@ def pku_mmd_map(proposals: Sequence[Segment],
                 theta: float = 0.5,
                 first_class: int = 1) -> Dict[str, float]:
     """mAP_a over the action classes ``first_class .. first_class +
-    num_classes - 1`` and mAP_v over the videos with proposals."""
+    num_classes - 1``, ``mAP_a_present`` over those of them with ground
+    truth, and mAP_v over the videos with ground truth."""
     props_by_class, gts_by_class = defaultdict(list), defaultdict(list)
     props_by_video, gts_by_video = defaultdict(list), defaultdict(list)
     for p in proposals:
@@ -110,11 +115,18 @@ def pku_mmd_map(proposals: Sequence[Segment],
         gts_by_class[int(g.label)].append(g)
         gts_by_video[g.video].append(g)
     classes = range(first_class, first_class + num_classes)
-    map_a = sum(
-        pku_mmd_ap(props_by_class[c], gts_by_class[c], theta)
-        for c in classes) / num_classes
-    videos = list(props_by_video)
-    map_v = sum(
-        pku_mmd_ap(props_by_video[v], gts_by_video[v], theta)
-        for v in videos) / len(videos) if videos else 0.0
-    return dict(mAP_a=map_a, mAP_v=map_v)
+    ap = {c: pku_mmd_ap(props_by_class[c], gts_by_class[c], theta)
+          for c in classes}
+    present = [c for c in classes if gts_by_class[c]]
+    videos = list(gts_by_video)
+    return dict(
+        mAP_a=sum(ap.values()) / num_classes,
+        mAP_a_present=_mean(ap[c] for c in present),
+        mAP_v=_mean(
+            pku_mmd_ap(props_by_video[v], gts_by_video[v], theta)
+            for v in videos))
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0

@@ -22,6 +22,10 @@ class KNNMetric(BaseMetric):
         ks (sequence[int]): Neighbour counts; 1 in USDRL, 5 and 20 are
             common alternatives.
         chunk_size (int): Queries per similarity block, bounding memory.
+        vote (str): How a tie of votes for k > 1 is broken:
+            ``'similarity'`` (the larger summed cosine similarity) or
+            ``'majority'`` (the smallest label, scikit-learn's rule). k = 1
+            is the same under both.
         collect_device, prefix: as mmengine's ``BaseMetric``.
     """
     default_prefix = 'knn'
@@ -29,11 +33,13 @@ class KNNMetric(BaseMetric):
     def __init__(self,
                  ks: Sequence[int] = (1, ),
                  chunk_size: int = 1024,
+                 vote: str = 'similarity',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.ks = tuple(ks)
         self.chunk_size = chunk_size
+        self.vote = vote
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
@@ -58,5 +64,5 @@ class KNNMetric(BaseMetric):
                            torch.tensor([r['label'] for r in items]))
         acc = knn_accuracy(parts['query'][0], parts['query'][1],
                            parts['gallery'][0], parts['gallery'][1], self.ks,
-                           self.chunk_size)
+                           self.chunk_size, self.vote)
         return {f'top1_k{k}': value for k, value in acc.items()}

@@ -16,9 +16,18 @@ class PKUDetectionMetric(BaseMetric):
     Window scores from :class:`DenseFrameHead` are averaged into one
     ``(T, C)`` track per sequence, proposals are generated from each track,
     and both are scored against the sequence's ground-truth segments with
-    :func:`pku_mmd_map`. Reports ``mAP_a@{theta}`` for every theta of
-    ``iou_thrs`` and ``mAP_v@{video_iou_thr}``; the proposal rule is logged
-    with the result.
+    :func:`pku_mmd_map`. Reports ``mAP_a@{theta}`` (the official mean over
+    all ``num_classes``) and ``mAP_a_present@{theta}`` (over the classes
+    with ground truth in the evaluated data) for every theta of
+    ``iou_thrs``, and ``mAP_v@{video_iou_thr}`` (over every sequence with
+    ground truth); the proposal rule is logged with the result.
+
+    The two proposal rules give very different mAPs on the same scores:
+    ``class_runs`` (threshold 0.02, no smoothing, no NMS) is the TPAMI
+    code's rule and the default of the PKU-MMD configs; ``activity``
+    (smoothing 20, threshold 0.4) is the rule of the Simple-Skeleton-
+    Detection codebase. Numbers computed there with a VOC-style AP are not
+    comparable with the official PKU-MMD AP computed here.
 
     Args:
         num_classes (int): Action classes (background excluded).
@@ -68,9 +77,9 @@ class PKUDetectionMetric(BaseMetric):
                 gts.append(Segment(int(label) + 1, start, end, 1.0, video))
         out = {}
         for theta in self.iou_thrs:
-            out[f'mAP_a@{theta:g}'] = pku_mmd_map(proposals, gts,
-                                                  self.num_classes,
-                                                  theta)['mAP_a']
+            result = pku_mmd_map(proposals, gts, self.num_classes, theta)
+            out[f'mAP_a@{theta:g}'] = result['mAP_a']
+            out[f'mAP_a_present@{theta:g}'] = result['mAP_a_present']
         out[f'mAP_v@{self.video_iou_thr:g}'] = pku_mmd_map(
             proposals, gts, self.num_classes, self.video_iou_thr)['mAP_v']
         print_log(
