@@ -17,8 +17,10 @@ _base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
 
 ann_file = 'data/skeleton/ntu60_2d.pkl'
 layout = 'coco'
+# (x, y, score): bone and motion average the score, as JointToBone does
 model = dict(
-    data_preprocessor=dict(layout=layout), backbone=dict(num_joints=17))
+    data_preprocessor=dict(layout=layout, coord_channels=2),
+    backbone=dict(num_joints=17))
 train_pipeline = [
     dict(type='PreNormalize2D'),
     dict(

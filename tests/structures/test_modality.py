@@ -32,3 +32,51 @@ def test_bone_loop_free_and_checked():
         bones_from_joints(np.zeros((4, 17, 3)), get_layout('nturgb+d').parents)
     with pytest.raises(ValueError, match='modality'):
         derive_modality(np.zeros((4, 25, 3)), 'depth', ())
+
+
+@pytest.mark.parametrize('modality', ['bone', 'motion'])
+def test_2d_scores_are_averaged_as_mmaction2_does(modality):
+    """(x, y, score) COCO-17 input: bone and motion equal MMAction2's
+    JointToBone / ToMotion on the same array, score channel included."""
+    from mmaction.datasets.transforms import JointToBone, ToMotion
+    rng = np.random.default_rng(0)
+    keypoint = rng.normal(size=(2, 6, 17, 3)).astype(np.float32)
+    keypoint[..., 2] = rng.uniform(size=(2, 6, 17))  # scores in [0, 1]
+    if modality == 'bone':
+        ref = JointToBone(dataset='coco').transform(
+            dict(keypoint=keypoint.copy()))['keypoint']
+    else:
+        ref = ToMotion(dataset='coco').transform(
+            dict(keypoint=keypoint.copy()))['motion']
+    from usdrl_mm.structures import get_layout
+    parents = get_layout('coco').parents
+    ours = derive_modality(keypoint, modality, parents, coord_channels=2)
+    np.testing.assert_allclose(ours, ref, atol=1e-6)
+    torch_ours = derive_modality(
+        torch.from_numpy(keypoint), modality, parents, coord_channels=2)
+    np.testing.assert_allclose(torch_ours.numpy(), ref, atol=1e-6)
+    # without the declaration the score is differenced like a coordinate
+    plain = derive_modality(keypoint, modality, parents)
+    assert not np.allclose(plain[..., 2], ref[..., 2])
+    np.testing.assert_allclose(plain[..., :2], ref[..., :2], atol=1e-6)
+
+
+def test_the_2d_configs_declare_the_score_channel():
+    import os.path as osp
+
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+
+    import usdrl_mm  # noqa: F401
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    for name in ('usdrl/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-2d',
+                 'usdrl/benchmarks/'
+                 'dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-2d'):
+        cfg = Config.fromfile(osp.join(repo, 'configs', f'{name}.py'))
+        pre = cfg.model.data_preprocessor
+        built = MODELS.build(dict(pre, modality='bone'))
+        x = torch.rand(2, 1, 2, 4, 17, 3)
+        out = built.model_inputs(x)
+        parents = list(built.layout.parents)
+        expected = (x[..., 2] + x[..., parents, 2]) / 2
+        torch.testing.assert_close(out[..., 2], expected)

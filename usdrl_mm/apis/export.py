@@ -122,20 +122,28 @@ class EncoderExport(nn.Module):
         neck (nn.Module): Pooling neck, tokens -> ``(N, 2D)``.
         modalities (sequence[str]): Streams derived from the joints.
         parents (sequence[int]): Bone parents of the skeleton layout.
+        coord_channels (int, optional): Coordinate channels; the rest are
+            scores (``SkeletonDataPreprocessor``).
     """
 
-    def __init__(self, backbone: nn.Module, neck: nn.Module,
-                 modalities: Sequence[str], parents: Sequence[int]) -> None:
+    def __init__(self,
+                 backbone: nn.Module,
+                 neck: nn.Module,
+                 modalities: Sequence[str],
+                 parents: Sequence[int],
+                 coord_channels: Optional[int] = None) -> None:
         super().__init__()
         self.backbone = backbone
         self.neck = neck
         self.modalities = tuple(modalities)
         self.parents = tuple(parents)
+        self.coord_channels = coord_channels
 
     def forward(self, joints: Tensor) -> Tensor:
         """(N, M, T, V, C) -> (N, 2D)."""
         # (N, M, T, V, C) -> (N, M, T, V, G*C): what the preprocessor feeds
-        x = stack_modalities(joints.float(), self.modalities, self.parents)
+        x = stack_modalities(joints.float(), self.modalities, self.parents,
+                             self.coord_channels)
         return self.neck(self.backbone(x))
 
 
@@ -146,11 +154,15 @@ class RecognizerExport(nn.Module):
     Args:
         backbone (nn.Module): Two-stream encoder (DSTE / STTR).
         cls_head (nn.Module): Classifier with ``average_clip``.
-        modalities, parents: As :class:`EncoderExport`.
+        modalities, parents, coord_channels: As :class:`EncoderExport`.
     """
 
-    def __init__(self, backbone: nn.Module, cls_head: nn.Module,
-                 modalities: Sequence[str], parents: Sequence[int]) -> None:
+    def __init__(self,
+                 backbone: nn.Module,
+                 cls_head: nn.Module,
+                 modalities: Sequence[str],
+                 parents: Sequence[int],
+                 coord_channels: Optional[int] = None) -> None:
         super().__init__()
         average = getattr(cls_head, 'average_clips', None)
         if average not in ('prob', 'score'):
@@ -162,13 +174,15 @@ class RecognizerExport(nn.Module):
         self.num_classes = int(cls_head.num_classes)
         self.modalities = tuple(modalities)
         self.parents = tuple(parents)
+        self.coord_channels = coord_channels
 
     def forward(self, joints: Tensor) -> Tensor:
         """(N, M, T, V, C) or (N, K, M, T, V, C) -> (N, num_classes)."""
         if joints.dim() == 5:  # one clip per sample
             joints = joints.unsqueeze(1)
         num_clips = int(joints.shape[1])  # static in the graph, as M, T, V
-        x = stack_modalities(joints.float(), self.modalities, self.parents)
+        x = stack_modalities(joints.float(), self.modalities, self.parents,
+                             self.coord_channels)
         # (N, K, M, T, V, G*C) -> (N*K, M, T, V, G*C), as RecognizerGCN
         scores = self.cls_head(self.backbone(x.flatten(0, 1)))
         # BaseHead.average_clip, but reshaped with the class count as a
@@ -187,11 +201,13 @@ def export_module(model: nn.Module, part: str) -> nn.Module:
         raise ValueError(f'unknown part {part!r}; choose one of {PARTS}')
     backbone = _backbone(model)
     modalities, parents = input_modalities(model)
+    # channels past it are scores (2D input), see SkeletonDataPreprocessor
+    coords = getattr(model.data_preprocessor, 'coord_channels', None)
     if part == 'encoder':
         neck = getattr(model, 'neck', None)
         if neck is None:  # recognizers pool in the head, as extract_features
             neck = USDRLPoolNeck()
-        module = EncoderExport(backbone, neck, modalities, parents)
+        module = EncoderExport(backbone, neck, modalities, parents, coords)
     else:
         head = getattr(model, 'cls_head', None)
         if not has_class_scores(model):
@@ -201,7 +217,7 @@ def export_module(model: nn.Module, part: str) -> nn.Module:
                             'gives clip class scores (USDRLClsHead); this '
                             f'{type(model).__name__} has {found}. Export '
                             'its clip features with part encoder')
-        module = RecognizerExport(backbone, head, modalities, parents)
+        module = RecognizerExport(backbone, head, modalities, parents, coords)
     return module.eval()
 
 

@@ -5,8 +5,15 @@ slicing only), so the per-sample transforms and the batched data
 preprocessor compute exactly the same numbers. Inputs are
 ``(..., T, V, C)``: any leading axes (batch, views, clips, persons), then
 frames, joints, coordinates.
+
+2D pose-estimator input carries a score channel after the coordinates
+(``(x, y, score)``, as MMAction2's ``FormatGCNInput`` appends
+``keypoint_score``). A score is no coordinate: given ``coord_channels``,
+the channels past it are scores, and bone and motion keep them as
+MMAction2's ``JointToBone`` / ``ToMotion`` do: the bone's score is the mean
+of its two joints' scores, the motion's the mean of the two frames'.
 """
-from typing import Sequence, Tuple, TypeVar, Union
+from typing import Optional, Sequence, Tuple, TypeVar, Union
 
 import numpy as np
 
@@ -15,11 +22,25 @@ Array = TypeVar('Array')  # np.ndarray or torch.Tensor
 MODALITIES = ('joint', 'bone', 'motion')
 
 
-def bones_from_joints(joints: Array, parents: Sequence[int]) -> Array:
+def _scores_averaged(out: Array, a: Array, b: Array,
+                     coord_channels: Optional[int]) -> Array:
+    """``out`` with its score channels (past ``coord_channels``) set to
+    ``(a + b) / 2`` of the same channels."""
+    if coord_channels is None or out.shape[-1] <= coord_channels:
+        return out
+    d = coord_channels
+    out[..., d:] = (a[..., d:] + b[..., d:]) / 2
+    return out
+
+
+def bones_from_joints(joints: Array,
+                      parents: Sequence[int],
+                      coord_channels: Optional[int] = None) -> Array:
     """(..., T, V, C) -> (..., T, V, C): every joint minus its parent.
 
     A joint that is its own parent (the NTU-25 ``spine_shoulder``) gets a
-    zero bone. This is a gather, not a loop over pairs.
+    zero bone. This is a gather, not a loop over pairs. Channels past
+    ``coord_channels`` are scores: a bone's is the mean of its joints'.
     """
     index = np.asarray(parents, dtype=np.int64)
     if index.shape[0] != joints.shape[-2]:
@@ -28,30 +49,37 @@ def bones_from_joints(joints: Array, parents: Sequence[int]) -> Array:
     if not isinstance(joints, np.ndarray):  # torch: index with a tensor
         import torch
         index = torch.as_tensor(index, device=joints.device)
-    return joints - joints[..., index, :]
+    parent = joints[..., index, :]
+    return _scores_averaged(joints - parent, joints, parent, coord_channels)
 
 
-def motion_from_joints(joints: Array) -> Array:
+def motion_from_joints(joints: Array,
+                       coord_channels: Optional[int] = None) -> Array:
     """(..., T, V, C) -> (..., T, V, C): ``m[t] = x[t + 1] - x[t]``, and the
-    last frame is zero."""
+    last frame is zero. Channels past ``coord_channels`` are scores:
+    ``(s[t] + s[t + 1]) / 2``."""
     if isinstance(joints, np.ndarray):
         motion = np.zeros_like(joints)
     else:
         motion = joints.new_zeros(joints.shape)
-    motion[..., :-1, :, :] = joints[..., 1:, :, :] - joints[..., :-1, :, :]
+    now, later = joints[..., :-1, :, :], joints[..., 1:, :, :]
+    motion[..., :-1, :, :] = _scores_averaged(later - now, now, later,
+                                              coord_channels)
     return motion
 
 
-def derive_modality(joints: Array, modality: str,
-                    parents: Sequence[int]) -> Array:
+def derive_modality(joints: Array,
+                    modality: str,
+                    parents: Sequence[int],
+                    coord_channels: Optional[int] = None) -> Array:
     """Return the ``'joint'``, ``'bone'`` or ``'motion'`` stream of
-    ``joints``."""
+    ``joints`` (``coord_channels``: see the module docstring)."""
     if modality == 'joint':
         return joints
     if modality == 'bone':
-        return bones_from_joints(joints, parents)
+        return bones_from_joints(joints, parents, coord_channels)
     if modality == 'motion':
-        return motion_from_joints(joints)
+        return motion_from_joints(joints, coord_channels)
     raise ValueError(f'unknown modality {modality!r}; '
                      f'choose one of {MODALITIES}')
 
@@ -67,13 +95,17 @@ def as_modalities(modality: Union[str, Sequence[str]]) -> Tuple[str, ...]:
     return names
 
 
-def stack_modalities(joints: Array, modalities: Sequence[str],
-                     parents: Sequence[int]) -> Array:
+def stack_modalities(joints: Array,
+                     modalities: Sequence[str],
+                     parents: Sequence[int],
+                     coord_channels: Optional[int] = None) -> Array:
     """(..., T, V, C) -> (..., T, V, G*C): the G streams concatenated along
     the coordinate axis, in the given order (the early-fusion input of MPCT;
     ``('joint', 'bone', 'motion')`` gives channels ``[x, y, z]`` of the
     joint, then of the bone, then of the motion)."""
-    streams = [derive_modality(joints, m, parents) for m in modalities]
+    streams = [
+        derive_modality(joints, m, parents, coord_channels) for m in modalities
+    ]
     if len(streams) == 1:
         return streams[0]
     if isinstance(joints, np.ndarray):

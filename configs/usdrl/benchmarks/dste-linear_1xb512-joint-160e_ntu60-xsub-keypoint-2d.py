@@ -7,7 +7,8 @@ _base_ = ['./dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d.py']
 ann_file = 'data/skeleton/ntu60_2d.pkl'
 layout = 'coco'
 model = dict(
-    data_preprocessor=dict(layout=layout),
+    # (x, y, score): bone and motion average the score, as JointToBone does
+    data_preprocessor=dict(layout=layout, coord_channels=2),
     backbone=dict(
         num_joints=17,
         init_cfg=dict(

@@ -280,3 +280,37 @@ def test_probe_configs_load_an_mpct_encoder():
         # (N, 1, M, T, V, 9) -> (N, M, T, V, 9), as RecognizerGCN folds clips
         temporal, spatial = probe.backbone(x.flatten(0, 1))
         assert temporal.shape == (2, 64, 64) and spatial.shape == (2, 50, 64)
+
+
+def test_2d_input_with_scores_is_never_rotated():
+    pre = dict(
+        type='SkeletonDataPreprocessor',
+        modality=('joint', 'bone', 'motion'),
+        layout='coco',
+        coord_channels=2)
+    backbone = dict(
+        type='DSTE', hidden_dim=16, clip_len=16, in_channels=9, num_joints=17)
+    with pytest.raises(ValueError, match='num_virtual_views=0'):
+        MODELS.build(
+            dict(
+                type='MPCT',
+                backbone=backbone,
+                projector=dict(type='MGFDProjector', in_channels=16),
+                data_preprocessor=pre))
+    model = MODELS.build(
+        dict(
+            type='MPCT',
+            backbone=backbone,
+            projector=dict(type='MGFDProjector', in_channels=16),
+            head=dict(
+                type='MPCTHead',
+                loss_view=dict(
+                    type='MultiViewConsistencyLoss', loss_weight=0.0)),
+            data_preprocessor=pre,
+            num_virtual_views=0))
+    model.init_weights()
+    losses = model(torch.rand(2, 2, 2, 16, 17, 9), mode='loss')
+    assert 'loss_mv' not in losses and 'loss_mm' in losses
+    # (x, y, score) per stream without the declaration: refused at the view
+    with pytest.raises(ValueError, match='3D coordinates'):
+        tiny_mpct().virtual_views(torch.zeros(2, 1, 2, 16, 25, 6))

@@ -83,6 +83,15 @@ class MPCT(MGFD):
                              'modalities the preprocessor concatenates')
         if min(num_virtual_views, num_modal_views) < 0:
             raise ValueError('view counts must be >= 0')
+        coords = getattr(self.data_preprocessor, 'coord_channels', None)
+        if num_virtual_views and coords is not None and coords != 3:
+            # rotating (x, y, score) as a 3D point would mix the score into
+            # the coordinates
+            raise ValueError(
+                'the virtual camera rotates 3D coordinates, but the input '
+                f'has {coords} coordinate channels (2D + score): set '
+                'num_virtual_views=0 and the multi-view loss weight to 0 '
+                'for 2D skeletons')
         self.num_virtual_views = num_virtual_views
         self.max_rotation = max_rotation
         self.vertical_axis = vertical_axis
@@ -92,6 +101,12 @@ class MPCT(MGFD):
         """(N, R, M, T, V, 3G) -> the same views, each seen from a virtual
         camera turned about the vertical axis."""
         n, r = x.shape[:2]
+        per_stream = x.shape[-1] // len(self.modalities)
+        if per_stream != 3:
+            raise ValueError(
+                'the virtual camera rotates 3D coordinates; the input has '
+                f'{per_stream} channels per stream: set num_virtual_views=0 '
+                'for 2D skeletons')
         limit = math.radians(self.max_rotation)
         angles = (torch.rand(n * r, device=x.device) * 2 - 1) * limit
         rotation = rotation_about_axis(angles, self.vertical_axis)

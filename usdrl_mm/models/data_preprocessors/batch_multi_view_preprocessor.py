@@ -103,7 +103,10 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
                  layout: str = 'nturgb+d',
                  non_blocking: Optional[bool] = False) -> None:
         super().__init__(
-            modality=modality, layout=layout, non_blocking=non_blocking)
+            modality=modality,
+            layout=layout,
+            non_blocking=non_blocking,
+            coord_channels=coord_channels)
         low, high = ratio
         if not 0 < low <= high <= 1:
             raise ValueError(f'need 0 < low <= high <= 1, got {ratio}')

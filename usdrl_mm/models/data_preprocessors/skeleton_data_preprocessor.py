@@ -27,16 +27,23 @@ class SkeletonDataPreprocessor(BaseDataPreprocessor):
         modality (str | sequence[str]): ``'joint'``, ``'bone'`` or
             ``'motion'``, or several of them.
         layout (str): Skeleton layout name for the bone parents.
+        coord_channels (int, optional): How many channels are coordinates;
+            the rest are scores (2 for ``(x, y, score)`` 2D input), which
+            bone and motion average instead of differencing, as MMAction2's
+            ``JointToBone`` / ``ToMotion`` do. None: every channel is a
+            coordinate.
     """
 
     def __init__(self,
                  modality: Union[str, Sequence[str]] = 'joint',
                  layout: str = 'nturgb+d',
-                 non_blocking: Optional[bool] = False) -> None:
+                 non_blocking: Optional[bool] = False,
+                 coord_channels: Optional[int] = None) -> None:
         super().__init__(non_blocking=non_blocking)
         self.modalities = as_modalities(modality)
         self.modality = modality
         self.layout = get_layout(layout)
+        self.coord_channels = coord_channels
 
     def cast_data(self, data):
         """mmengine's device move, skipped when the model and the input
@@ -73,7 +80,8 @@ class SkeletonDataPreprocessor(BaseDataPreprocessor):
         if inputs.dim() != 6:
             raise ValueError('expected batched skeletons (N, K, M, T, V, C), '
                              f'got {tuple(inputs.shape)}')
-        return stack_modalities(inputs, self.modalities, self.layout.parents)
+        return stack_modalities(inputs, self.modalities, self.layout.parents,
+                                self.coord_channels)
 
     def forward(self, data: dict, training: bool = False) -> dict:
         data = self.cast_data(data)
