@@ -66,3 +66,48 @@ def test_antiparallel_vectors_get_a_half_turn():
         assert np.allclose(rot @ rot.T, np.eye(3))
         assert np.isclose(np.linalg.det(rot), 1)
     assert np.allclose(rotation_onto(np.zeros(3), np.eye(3)[0]), np.eye(3))
+
+
+def test_tail_after_a_gap_is_looped_from_the_start():
+    """Frames 0-3 and 6-7 hold data, 4-5 are a gap, 8-11 are empty: the
+    tail repeats frames 0-3 of the 8-frame prefix (gap included in it)."""
+    kp = np.zeros((2, 12, 25, 3), np.float32)  # person 0 absent: no shift
+    for t in (0, 1, 2, 3, 6, 7):
+        kp[1, t] = t + 1
+    out = PreNormalize3DPerFrame(xaxis=None)(dict(keypoint=kp,
+                                                  total_frames=12))
+    values = out['keypoint'][1, :, 0, 0].tolist()
+    assert values == [1, 2, 3, 4, 0, 0, 7, 8, 1, 2, 3, 4]
+
+
+def loop_pad_reference(person):
+    """The frame loop of the 2s-AGCN / UmURL pre-normalisation, written
+    out as that code does it."""
+    person = person.copy()
+    if person.sum() == 0:
+        return person
+    if person[0].sum() == 0:
+        index = person.sum(-1).sum(-1) != 0
+        tmp = person[index].copy()
+        person *= 0
+        person[:len(tmp)] = tmp
+    for i_f, frame in enumerate(person):
+        if frame.sum() == 0 and person[i_f:].sum() == 0:
+            rest = len(person) - i_f
+            num = int(np.ceil(rest / i_f))
+            person[i_f:] = np.concatenate([person[0:i_f]] * num, 0)[:rest]
+            break
+    return person
+
+
+def test_loop_padding_equals_the_reference_rule():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        kp = np.zeros((2, 40, 25, 3), np.float32)
+        person = rng.uniform(1, 2, size=(40, 25, 3)).astype(np.float32)
+        person[rng.uniform(size=40) < 0.3] = 0  # gaps anywhere
+        person[int(rng.integers(5, 40)):] = 0  # an empty tail
+        kp[1] = person
+        out = PreNormalize3DPerFrame(xaxis=None)(dict(
+            keypoint=kp, total_frames=40))['keypoint'][1]
+        np.testing.assert_array_equal(out, loop_pad_reference(person))

@@ -39,8 +39,9 @@ class PreNormalize3DPerFrame(BaseTransform):
     """The NTU pre-normalisation used by USDRL (SPEC §11.1).
 
     1. A person whose first frame is empty has its non-empty frames moved
-       to the front; frames after a person's data ends are filled by
-       looping the valid prefix (``loop_pad``), within ``total_frames``.
+       to the front; the frames after a person's last non-empty frame are
+       filled by looping everything before it (``loop_pad``), also when a
+       gap of empty frames lies in between, within ``total_frames``.
     2. Person 0's ``center_joint`` (spine middle) is subtracted **per
        frame** from every person; absent joints stay zero.
     3. Optionally (``zaxis``, off for NTU as in UmURL) the sequence is
@@ -102,12 +103,14 @@ class PreNormalize3DPerFrame(BaseTransform):
             person = np.zeros_like(person)
             person[:len(data)] = data
             filled = np.abs(person).sum(axis=(1, 2)) > 0
-        if loop_pad and not filled.all():
-            end = int(np.argmin(filled))  # first empty frame
-            if not filled[end:].any():
-                reps = int(np.ceil((len(person) - end) / end))
-                person[end:] = np.concatenate([person[:end]] *
-                                              reps)[:len(person) - end]
+        # the empty tail after the last filled frame is filled by looping
+        # everything before it, empty frames of a gap in the middle included
+        # (the rule of the pre-normalisation of the 2s-AGCN / UmURL code)
+        end = int(np.flatnonzero(filled)[-1]) + 1
+        if loop_pad and end < len(person):
+            reps = int(np.ceil((len(person) - end) / end))
+            person[end:] = np.concatenate([person[:end]] *
+                                          reps)[:len(person) - end]
         return person
 
     def transform(self, results: Dict) -> Dict:
