@@ -48,6 +48,7 @@ MINIMAL = {
         'AtomicCheckpointHook': dict(max_keep_ckpts=1),
         'CheckpointFitHook': dict(unused_prefixes=('head.', )),
         'CompileModulesHook': dict(),
+        'EvalModeTrainingHook': dict(),
         'RandomStateHook': dict(),
     },
     OPTIM_WRAPPERS: {},  # needs an optimizer; covered in tests/engine

@@ -53,13 +53,15 @@ def test_config_names_follow_the_grammar():
     # {algorithm}_{backbone}[-variant]_{gpus}xb{batch}-{modality}-{epochs}e_
     # {dataset}-{split}-keypoint-3d.py and the benchmark / baseline forms
     # jmb: joint, bone and motion in one model (MPCT, docs/mpct.md)
-    pretrain = re.compile(r'^(mgfd|mpct)_(dste|sttr)(-tiny(-[a-z]+)?)?_'
-                          r'\d+xb\d+-(joint|bone|motion|jmb)-'
-                          r'\d+e_[a-z0-9]+-[a-z]+-keypoint-[23]d\.py$')
-    bench = re.compile(r'^dste(-tiny)?-(early-linear|linear|knn|finetune|'
-                       r'semi\d+pct|detection|detection-linear|segmentation)_'
-                       r'\d+xb\d+-(joint|bone|motion|jmb)(-\d+e)?_[a-z0-9]+-'
-                       r'[a-z]+-keypoint-[23]d\.py$|^dste-transfer-')
+    pretrain = re.compile(
+        r'^(mgfd|mpct)_(dste|sttr)(-(tiny|tpami)(-[a-z]+)?)?_'
+        r'\d+xb\d+-(joint|bone|motion|jmb)-'
+        r'\d+e_[a-z0-9]+-[a-z]+-keypoint-[23]d\.py$')
+    bench = re.compile(
+        r'^dste(-tiny|-tpami)?-(early-linear|linear|knn|finetune|'
+        r'semi\d+pct|detection|detection-linear|segmentation)_'
+        r'\d+xb\d+-(joint|bone|motion|jmb)(-\d+e)?_[a-z0-9]+-'
+        r'[a-z]+-keypoint-[23]d\.py$|^dste-transfer-')
     for path in TOP_LEVEL:
         name = osp.basename(path)
         if '/usdrl/benchmarks/' in path or '/usdrl/dense/' in path:
@@ -159,3 +161,42 @@ def test_pku_mmd_detection_uses_the_tpami_proposal_rule(split):
         assert metric.type == 'PKUDetectionMetric'
         assert metric.proposal == dict(
             method='class_runs', threshold=0.02, smooth=1)
+
+
+@pytest.mark.parametrize('variant,base,changes', [
+    ('usdrl/mgfd_dste-tpami_2xb178-joint-451e_ntu60-xsub-keypoint-3d',
+     'usdrl/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d', {
+         ('model', 'head', 'loss_xcorr', 'loss_weight'): 0.0
+     }),
+    ('usdrl/mgfd_sttr-tpami_2xb178-joint-451e_ntu60-xsub-keypoint-3d',
+     'usdrl/mgfd_sttr_2xb178-joint-451e_ntu60-xsub-keypoint-3d', {
+         ('model', 'head', 'loss_xcorr', 'loss_weight'): 0.0,
+         ('model', 'backbone', 'torch_default_init'): True
+     }),
+    ('usdrl/benchmarks/'
+     'dste-tpami-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d',
+     'usdrl/benchmarks/dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d', {
+         ('model', 'backbone', 'frozen_train_mode'): True
+     }),
+    ('usdrl/dense/'
+     'dste-tpami-detection_1xb512-joint-150e_pku1-xsub-keypoint-3d',
+     'usdrl/dense/dste-detection_1xb512-joint-150e_pku1-xsub-keypoint-3d', {
+         ('custom_hooks', ): [dict(type='EvalModeTrainingHook')]
+     }),
+])
+def test_tpami_variants_change_only_their_setting(variant, base, changes):
+
+    def load(name):
+        return Config.fromfile(osp.join(REPO, 'configs',
+                                        f'{name}.py')).to_dict()
+
+    got, expected = load(variant), load(base)
+    for path, value in changes.items():
+        node = expected
+        for key in path[:-1]:
+            node = node[key]
+        assert node.get(path[-1]) != value
+        node[path[-1]] = value
+    assert got == expected
+    if 'param_scheduler' in got:  # the detection variant: constant lr
+        assert 'detection' not in variant or got['param_scheduler'] == []

@@ -155,3 +155,18 @@ def test_causal_temporal_stream_ignores_later_frames():
 def test_causal_layers_need_a_pointwise_conv():
     with pytest.raises(ValueError, match='kernel_size=1'):
         small_dste(causal=True, kernel_size=3)
+
+
+def test_frozen_train_mode_keeps_drop_path_while_probing():
+    """The TPAMI code's probe: frozen weights, DropPath still drawn."""
+    model = small_dste(frozen=True, frozen_train_mode=True, drop_path=0.5)
+    model.train()
+    assert model.training
+    assert not any(p.requires_grad for p in model.parameters())
+    x = torch.randn(4, 2, 16, 25, 3)
+    torch.manual_seed(0)
+    a = model(x)[0]
+    torch.manual_seed(1)
+    assert not torch.equal(a, model(x)[0])
+    model.eval()
+    assert torch.equal(model(x)[0], model(x)[0])

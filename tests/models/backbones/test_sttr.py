@@ -218,3 +218,21 @@ def test_tiny_sttr_config_takes_a_train_step(repo_root):
     data = dict(inputs=[torch.randn(4, 2, 64, 25, 3) for _ in range(4)])
     losses = model.train_step(data, wrapper)
     assert torch.isfinite(losses['loss'])
+
+
+def test_torch_default_init_leaves_the_layers_as_built():
+    torch.manual_seed(0)
+    built = small_sttr(torch_default_init=True)
+    state = {k: v.clone() for k, v in built.state_dict().items()}
+    built.init_weights()
+    assert all(torch.equal(v, state[k]) for k, v in built.state_dict().items())
+    assert not built.spatial_pos.any()
+    torch.manual_seed(0)
+    usdrl = small_sttr()
+    usdrl.init_weights()  # trunc-normal Linear layers and position table
+    assert usdrl.spatial_pos.any()
+    changed = [
+        k for k, v in usdrl.state_dict().items()
+        if not torch.equal(v, state[k])
+    ]
+    assert any('linear' in k for k in changed)

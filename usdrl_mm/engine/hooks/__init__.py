@@ -1,10 +1,12 @@
 from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .checkpoint_fit_hook import CheckpointFitHook
 from .compile_hook import CompileModulesHook
+from .eval_mode_training_hook import EvalModeTrainingHook
 from .random_state_hook import (RandomStateHook, get_random_state,
                                 set_random_state)
 
 __all__ = [
     'AtomicCheckpointHook', 'CheckpointFitHook', 'CompileModulesHook',
-    'RandomStateHook', 'get_random_state', 'set_random_state'
+    'EvalModeTrainingHook', 'RandomStateHook', 'get_random_state',
+    'set_random_state'
 ]

@@ -49,6 +49,10 @@ class DSTE(SkeletonTokenEncoder):
         init_cfg (dict, optional): mmengine init config, e.g.
             ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.
             Without one, the original USDRL initialisation is used.
+        frozen_train_mode (bool): A frozen encoder follows the model's
+            train / eval mode instead of staying in eval mode, so DropPath
+            (and dropout) act while probing: the TPAMI code's linear
+            evaluation. Defaults to False (the AAAI code's).
     """
 
     def __init__(self,
@@ -67,11 +71,13 @@ class DSTE(SkeletonTokenEncoder):
                  frozen: bool = False,
                  causal: bool = False,
                  fuse_attention: bool = True,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 frozen_train_mode: bool = False) -> None:
         if num_layers < 1:
             raise ValueError(f'num_layers must be >= 1, got {num_layers}')
         super().__init__(in_channels, num_joints, num_persons, clip_len,
-                         hidden_dim, frozen, causal, init_cfg)
+                         hidden_dim, frozen, causal, init_cfg,
+                         frozen_train_mode)
         layer_cfg = dict(
             embed_dims=hidden_dim,
             num_heads=num_heads,

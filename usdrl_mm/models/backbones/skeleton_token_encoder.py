@@ -22,7 +22,7 @@ class SkeletonTokenEncoder(BaseModule):
 
     Args:
         in_channels, num_joints, num_persons, clip_len, hidden_dim, frozen,
-            causal, init_cfg: as :class:`DSTE`.
+            causal, init_cfg, frozen_train_mode: as :class:`DSTE`.
     """
 
     def __init__(self,
@@ -33,8 +33,10 @@ class SkeletonTokenEncoder(BaseModule):
                  hidden_dim: int,
                  frozen: bool = False,
                  causal: bool = False,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 frozen_train_mode: bool = False) -> None:
         super().__init__(init_cfg=init_cfg)
+        self.frozen_train_mode = frozen_train_mode
         self.in_channels = in_channels
         self.num_joints = num_joints
         self.num_persons = num_persons
@@ -78,8 +80,9 @@ class SkeletonTokenEncoder(BaseModule):
 
     def train(self, mode: bool = True) -> 'SkeletonTokenEncoder':
         # a frozen encoder stays in eval mode: no dropout or DropPath while
-        # probing
-        return super().train(mode and not self.frozen)
+        # probing, unless frozen_train_mode (the TPAMI code's probe)
+        return super().train(
+            mode and (not self.frozen or self.frozen_train_mode))
 
     def check_input(self, x: Tensor) -> None:
         expected = (self.num_persons, self.clip_len, self.num_joints,

@@ -58,6 +58,14 @@ class STTR(SkeletonTokenEncoder):
         init_cfg (dict, optional): mmengine init config, e.g.
             ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.
             Without one, the original USDRL initialisation is used.
+        frozen_train_mode (bool): A frozen encoder follows the model's
+            train / eval mode instead of staying in eval mode, so DropPath
+            (and dropout) act while probing: the TPAMI code's linear
+            evaluation. Defaults to False (the AAAI code's).
+        torch_default_init (bool): Keep PyTorch's default initialisation of
+            every layer and a zero spatial position embedding, as the TPAMI
+            code does (its STTR init call is commented out). Defaults to
+            False (the AAAI code's USDRL initialisation).
     """
 
     def __init__(self,
@@ -74,14 +82,18 @@ class STTR(SkeletonTokenEncoder):
                  norm_first: bool = False,
                  frozen: bool = False,
                  causal: bool = False,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 frozen_train_mode: bool = False,
+                 torch_default_init: bool = False) -> None:
         if num_layers < 1:
             raise ValueError(f'num_layers must be >= 1, got {num_layers}')
         if hidden_dim % num_heads:
             raise ValueError(f'hidden_dim ({hidden_dim}) must be divisible '
                              f'by num_heads ({num_heads})')
         super().__init__(in_channels, num_joints, num_persons, clip_len,
-                         hidden_dim, frozen, causal, init_cfg)
+                         hidden_dim, frozen, causal, init_cfg,
+                         frozen_train_mode)
+        self.torch_default_init = torch_default_init
         # torch's layer takes the causal mask as ``src_mask``, so no custom
         # layer is needed. A list of independent layers rather than
         # nn.TransformerEncoder: that one deep-copies a single layer, so
@@ -101,6 +113,12 @@ class STTR(SkeletonTokenEncoder):
         self.spatial_layers = nn.ModuleList(
             nn.TransformerEncoderLayer(**layer_cfg) for _ in range(num_layers))
         self.finish_init()
+
+    def init_weights(self) -> None:
+        if self.torch_default_init and self.init_cfg is None:
+            self._is_init = True  # layers as torch built them
+            return
+        super().init_weights()
 
     def causal_mask(self, length: int, device: torch.device) -> Tensor:
         """(L, L) bool mask, True where a query may not attend: every key
