@@ -54,6 +54,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=11,
         help='bodies seen in fewer frames are dropped as noise')
     parser.add_argument(
+        '--body-selection',
+        choices=('tracked', 'original'),
+        default='tracked',
+        help='tracked: bodies followed by ID, the most active first, short '
+        'ghost bodies dropped; original: slots by the order of the bodies '
+        'in each frame, the two of highest energy kept (the preparation '
+        'the published numbers were obtained on)')
+    parser.add_argument(
         '--skip-malformed',
         action='store_true',
         help='skip and count malformed files instead of stopping')
@@ -83,7 +91,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             max_bodies=args.max_bodies,
             min_body_frames=args.min_body_frames,
             skip_malformed=args.skip_malformed,
-            progress=progress)
+            progress=progress,
+            body_selection=args.body_selection)
     except (OSError, ValueError) as e:
         print(f'\nerror: {e}', file=sys.stderr)
         return 1

@@ -230,3 +230,53 @@ def test_cli(folder, tmp_path, repo_root, tool_env, load_tool, capsys):
     with open(out, 'rb') as f:
         assert pickle.load(f)['annotations'][0]['keypoint'].shape[0] == 1
     assert [p.name for p in out.parent.iterdir()] == ['ntu60.pkl']
+
+
+def test_original_body_selection_takes_slots_by_order_in_the_frame(tmp_path):
+    """Body order swaps at frame 10 and a static ghost is third in a few
+    frames. By the original rule slot i holds the i-th listed body of each
+    frame (so slots switch persons), and the two slots of highest summed
+    per-axis standard deviation are kept, highest first."""
+    from usdrl_mm.datasets.converters import select_bodies_by_order
+    rng = np.random.default_rng(1)
+    a = np.stack([body(rng, t, 0.5) for t in range(30)])  # moves a lot
+    b = np.stack([body(rng, t, 0.05) for t in range(30)])
+    ghost = np.full((25, 3), 1.5, np.float32)
+    frames = []
+    for t in range(30):
+        listed = [(ID_B, b[t]), (ID_A, a[t])] if t < 10 else \
+            [(ID_A, a[t]), (ID_B, b[t])]
+        if t in (3, 4, 5):
+            listed.append((ID_C, ghost))
+        frames.append(listed)
+    path = tmp_path / 'S001C001P001R001A001.skeleton'
+    write_skeleton(path, frames)
+
+    # the rule, worked out on the frame lists
+    slots = np.zeros((4, 30, 25, 3), np.float32)
+    for t, listed in enumerate(frames):
+        for i, (_, joints) in enumerate(listed):
+            slots[i, t] = np.round(joints, 6)  # as written to the file
+
+    def energy(slot):
+        filled = slot[slot.sum(axis=(1, 2)) != 0]
+        return sum(filled[..., c].std()
+                   for c in range(3)) if len(filled) else 0
+
+    expected = slots[np.argsort([energy(s) for s in slots])[::-1][:2]]
+    num_frames, tracks = read_ntu_skeleton(str(path))
+    kp = select_bodies_by_order(tracks, num_frames)
+    np.testing.assert_allclose(kp, expected, atol=1e-6)
+    # slot 0 switches from B to A at frame 10: not one person
+    assert np.allclose(kp[0, 9], b[9], atol=1e-5) != np.allclose(
+        kp[0, 10], b[10], atol=1e-5)
+    # the tracked rule keeps persons whole instead
+    tracked = select_bodies(tracks, num_frames)
+    np.testing.assert_allclose(tracked[0], a, atol=1e-5)
+
+    data, _ = convert_ntu_rgbd(str(tmp_path), body_selection='original')
+    np.testing.assert_allclose(
+        data['annotations'][0]['keypoint'], expected, atol=1e-6)
+    assert data['annotations'][0]['total_frames'] == 30
+    with pytest.raises(ValueError, match='body_selection'):
+        convert_ntu_rgbd(str(tmp_path), body_selection='best')

@@ -35,6 +35,13 @@ MMAction2 / CTR-GCN NTU generators and to UmURL's energy ranking):
 4. Person 0 is the slot of the most active body. Frames where a slot has no
    body are zeros.
 
+``body_selection='original'`` instead reproduces the preparation the
+published USDRL numbers were obtained on (UmURL's arrays, made by the
+2s-AGCN reader): person slots by the order of the bodies in each frame,
+the two of highest motion energy kept (:func:`select_bodies_by_order`).
+Pre-normalising its output with ``PreNormalize3DPerFrame`` then gives that
+preparation's input, loop padding included.
+
 Samples whose file holds no body in any frame (NTU's "samples with missing
 skeletons") are skipped and counted, as are names from an ignore list.
 Coordinates are stored raw; the USDRL normalisation is the pipeline
@@ -67,6 +74,9 @@ XVIEW_TRAIN_CAMERAS = (2, 3)
 #: The last setup and action id of NTU-60 (NTU-120 goes to 32 and 120).
 NTU60_MAX_SETUP, NTU60_MAX_ACTION = 17, 60
 PROTOCOLS = {'ntu60': ('xsub', 'xview'), 'ntu120': ('xsub', 'xset')}
+
+#: Body-selection rules of :func:`convert_ntu_rgbd`.
+BODY_SELECTIONS = ('tracked', 'original')
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,8 @@ class BodyTrack:
     body_id: str
     frames: np.ndarray  # (n, ) int64 frame indices, increasing
     joints: np.ndarray  # (n, V, 3) float32 camera coordinates
+    # (n, ) int64: the body's place among the bodies of each of its frames
+    positions: Optional[np.ndarray] = None
 
     @property
     def activity(self) -> float:
@@ -180,10 +192,11 @@ def read_ntu_skeleton(
     num_frames = lines.count('the number of frames')
     frames: Dict[str, List[int]] = {}
     joints: Dict[str, List[np.ndarray]] = {}
+    positions: Dict[str, List[int]] = {}
     for t in range(num_frames):
         num_bodies = lines.count(f'the number of bodies of frame {t}')
         seen: Dict[str, int] = {}
-        for _ in range(num_bodies):
+        for position in range(num_bodies):
             info = lines.values('a body line of 10 values')
             if len(info) != BODY_INFO_VALUES:
                 raise lines.error(f'expected {BODY_INFO_VALUES} body values '
@@ -205,6 +218,7 @@ def read_ntu_skeleton(
                 raise lines.error(f'NaN or inf coordinates in body {body_id}')
             frames.setdefault(key, []).append(t)
             joints.setdefault(key, []).append(body)
+            positions.setdefault(key, []).append(position)
     rest = [
         n for n in range(lines.pos, len(lines.lines))
         if lines.lines[n].strip()
@@ -214,8 +228,9 @@ def read_ntu_skeleton(
             f'unexpected content after the last of {num_frames} frames',
             rest[0] + 1)
     tracks = [
-        BodyTrack(key, np.asarray(frames[key], np.int64),
-                  np.stack(joints[key])) for key in frames
+        BodyTrack(key, np.asarray(frames[key],
+                                  np.int64), np.stack(joints[key]),
+                  np.asarray(positions[key], np.int64)) for key in frames
     ]
     return num_frames, tracks
 
@@ -268,6 +283,44 @@ def select_bodies(tracks: Sequence[BodyTrack],
     return kp
 
 
+def select_bodies_by_order(tracks: Sequence[BodyTrack],
+                           num_frames: int,
+                           max_bodies: int = 2,
+                           kinect_slots: int = 4) -> np.ndarray:
+    """The original preparation's person slots (the 2s-AGCN ``read_xyz``
+    that UmURL's data, and so the published USDRL numbers, come from):
+    ``(max_bodies, T, V, 3)``.
+
+    1. The i-th body listed in a frame goes to slot i, whatever its
+       ``bodyID`` (bodies past ``kinect_slots`` are dropped), so a slot can
+       switch persons between frames.
+    2. The *energy* of a slot is the sum over x, y and z of the standard
+       deviation of its coordinates over its non-empty frames (0 for an
+       empty slot).
+    3. The ``max_bodies`` slots of highest energy are kept in that order,
+       ranked by numpy's default ``argsort`` as the original does; the
+       frame count is the file's.
+    """
+    if not tracks:
+        raise ValueError('no body in any frame')
+    v = tracks[0].joints.shape[1]
+    data = np.zeros((kinect_slots, num_frames, v, 3), np.float32)
+    for track in tracks:
+        if track.positions is None:
+            raise ValueError('the tracks carry no in-frame positions; read '
+                             'them with read_ntu_skeleton')
+        keep = track.positions < kinect_slots
+        data[track.positions[keep], track.frames[keep]] = track.joints[keep]
+    energy = np.zeros(kinect_slots)
+    for m in range(kinect_slots):
+        # (T, V, 3) -> the frames that hold data -> (t, V, 3)
+        filled = data[m][data[m].sum(axis=(1, 2)) != 0]
+        if len(filled):
+            energy[m] = sum(filled[..., c].std() for c in range(3))
+    order = energy.argsort()[::-1][:max_bodies]
+    return data[order]
+
+
 def ntu_splits(names: Iterable[str], dataset: str) -> Dict[str, List[str]]:
     """The standard splits of ``dataset`` (``'ntu60'``: xsub, xview;
     ``'ntu120'``: xsub, xset) for sample ``names``, in the given order."""
@@ -304,9 +357,14 @@ def read_name_list(path: str) -> List[str]:
     return names
 
 
-def _convert_file(path: str, dataset: str, ignored: set, max_bodies: int,
-                  min_body_frames: int, skip_malformed: bool,
-                  report: ConversionReport) -> Optional[Dict]:
+def _convert_file(path: str,
+                  dataset: str,
+                  ignored: set,
+                  max_bodies: int,
+                  min_body_frames: int,
+                  skip_malformed: bool,
+                  report: ConversionReport,
+                  body_selection: str = 'tracked') -> Optional[Dict]:
     """The annotation of one file, or None when it is skipped."""
     name = osp.basename(path)[:-len('.skeleton')]
     try:
@@ -333,7 +391,11 @@ def _convert_file(path: str, dataset: str, ignored: set, max_bodies: int,
     if not tracks:
         report.skip('empty', name)
         return None
-    kp = select_bodies(tracks, num_frames, max_bodies, min_body_frames, report)
+    if body_selection == 'original':
+        kp = select_bodies_by_order(tracks, num_frames, max_bodies)
+    else:
+        kp = select_bodies(tracks, num_frames, max_bodies, min_body_frames,
+                           report)
     report.note('one_person_samples', int(kp.shape[0] == 1))
     return dict(
         frame_dir=name,
@@ -343,14 +405,14 @@ def _convert_file(path: str, dataset: str, ignored: set, max_bodies: int,
 
 
 def convert_ntu_rgbd(
-    skeleton_dir: str,
-    dataset: str = 'ntu60',
-    ignore: Iterable[str] = (),
-    max_bodies: int = 2,
-    min_body_frames: int = 11,
-    skip_malformed: bool = False,
-    progress: Optional[Callable[[int, int], None]] = None
-) -> Tuple[Dict, ConversionReport]:
+        skeleton_dir: str,
+        dataset: str = 'ntu60',
+        ignore: Iterable[str] = (),
+        max_bodies: int = 2,
+        min_body_frames: int = 11,
+        skip_malformed: bool = False,
+        progress: Optional[Callable[[int, int], None]] = None,
+        body_selection: str = 'tracked') -> Tuple[Dict, ConversionReport]:
     """Convert every ``.skeleton`` file of ``skeleton_dir`` that belongs to
     ``dataset``.
 
@@ -360,10 +422,18 @@ def convert_ntu_rgbd(
     (``empty``). A malformed file raises, or with ``skip_malformed`` is
     skipped (``malformed``).
 
+    ``body_selection`` is ``'tracked'`` (bodies followed by ID, the rule of
+    the module docstring) or ``'original'`` (:func:`select_bodies_by_order`,
+    the input the published numbers were obtained on; ``min_body_frames``
+    does not apply to it).
+
     Returns:
         tuple: The pickle dict (``split`` and ``annotations`` with
         ``keypoint (M, T, 25, 3)`` float32) and a :class:`ConversionReport`.
     """
+    if body_selection not in BODY_SELECTIONS:
+        raise ValueError(f'body_selection must be one of {BODY_SELECTIONS}, '
+                         f'got {body_selection!r}')
     if dataset not in PROTOCOLS:
         raise ValueError(f'dataset must be one of {sorted(PROTOCOLS)}, got '
                          f'{dataset!r}')
@@ -377,7 +447,7 @@ def convert_ntu_rgbd(
     for i, file in enumerate(files):
         anno = _convert_file(
             osp.join(skeleton_dir, file), dataset, ignored, max_bodies,
-            min_body_frames, skip_malformed, report)
+            min_body_frames, skip_malformed, report, body_selection)
         if anno is not None:
             annotations.append(anno)
             report.kept += 1
