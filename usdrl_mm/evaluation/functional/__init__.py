@@ -1,4 +1,5 @@
 from .knn import knn_accuracy, knn_predict
+from .model_selection import final_and_best
 from .pku_mmd_ap import (Segment, match_proposals, pku_mmd_ap, pku_mmd_map,
                          temporal_iou)
 from .proposals import (activity_proposals, class_run_proposals,
@@ -9,8 +10,8 @@ from .stitching import stitch_windows, window_record
 
 __all__ = [
     'Segment', 'activity_proposals', 'class_run_proposals', 'edit_score',
-    'f1_counts', 'generate_proposals', 'knn_accuracy', 'knn_predict',
-    'levenshtein', 'match_proposals', 'mean_filter', 'pku_mmd_ap',
-    'pku_mmd_map', 'segmentation_scores', 'segments_of', 'stitch_windows',
-    'temporal_iou', 'window_record'
+    'f1_counts', 'final_and_best', 'generate_proposals', 'knn_accuracy',
+    'knn_predict', 'levenshtein', 'match_proposals', 'mean_filter',
+    'pku_mmd_ap', 'pku_mmd_map', 'segmentation_scores', 'segments_of',
+    'stitch_windows', 'temporal_iou', 'window_record'
 ]
