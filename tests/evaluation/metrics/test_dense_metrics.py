@@ -99,3 +99,18 @@ def test_segmentation_smoothing_removes_a_flicker():
         smoothed.results)['edit'] == pytest.approx(1.0)
     with pytest.raises(ValueError, match='smooth'):
         SegmentationMetric(smooth=0)
+
+
+def test_segmentation_reports_the_other_background_convention():
+    # prediction flickers into class 0 inside an action: with class 0 as a
+    # segment that is two extra segments, without it a split action
+    gt = [0] * 8 + [1] * 16 + [0] * 8 + [2] * 8 + [0] * 8
+    pred = [0] * 8 + [1] * 6 + [0] * 2 + [1] * 8 + [0] * 8 + [2] * 8 + [0] * 8
+    metric = SegmentationMetric(background=None, extra_backgrounds=(0, ))
+    metric.process(None, windows(pred, gt, SEGMENTS))
+    out = metric.compute_metrics(metric.results)
+    # no background: 7 vs 5 runs, distance 2 -> 1 - 2/7
+    assert out['edit'] == pytest.approx(1 - 2 / 7)
+    # class 0 excluded: [1, 1, 2] vs [1, 2], distance 1 -> 1 - 1/3
+    assert out['edit_bg0'] == pytest.approx(1 - 1 / 3)
+    assert 'acc_bg0' not in out and {'f1@10_bg0', 'f1@50'} <= set(out)

@@ -4,8 +4,9 @@
 Per video, frames whose ground truth is ``ignore_index`` are dropped
 first. Segments are maximal runs of one label; runs of ``background`` are
 not segments. A segment's end is the index where the label changes, except
-for the video's last segment, whose end is ``T - 1`` (kept for parity with
-the published numbers).
+for the video's last segment, whose end is ``T - 1`` as in the DeST code
+(kept for parity with the published numbers); MS-TCN's evaluation ends it
+at ``T``, which gives a slightly different F1 on the last segment.
 
 - Acc: correct frames over valid frames, summed over all videos (micro).
 - Edit: ``1 - D / max(n, m)`` with D the Levenshtein distance between the
