@@ -89,3 +89,25 @@ def loader_options():
         return opts
 
     return options
+
+
+@pytest.fixture(scope='session')
+def killed_in_save() -> str:
+    """A ``python -c`` script that runs the tool ``argv[1:]`` with a
+    ``torch.save`` that writes part of the file and then SIGKILLs the
+    process, as ``kill -9`` during a save would."""
+    return """
+import os, runpy, signal, sys
+import torch
+
+def save(obj, f, *args, **kwargs):
+    if isinstance(f, (str, os.PathLike)):
+        f = open(f, 'wb')
+    f.write(b'PK partial')
+    f.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+torch.save = save
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name='__main__')
+"""

@@ -17,23 +17,6 @@ from mmaction.structures import ActionDataSample
 from mmengine.runner import load_checkpoint
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-# Runs a tool (argv[1:]) with a torch.save that writes part of the file and
-# then kills the process, as `kill -9` would.
-KILLED_IN_SAVE = """
-import os, runpy, signal, sys
-import torch
-
-def save(obj, f, *args, **kwargs):
-    if isinstance(f, (str, os.PathLike)):
-        f = open(f, 'wb')
-    f.write(b'PK partial')
-    f.flush()
-    os.kill(os.getpid(), signal.SIGKILL)
-
-torch.save = save
-sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name='__main__')
-"""
 
 
 def _load_builders():
@@ -190,11 +173,12 @@ def test_existing_output_is_kept_without_force(tmp_path):
 
 
 @pytest.mark.skipif(os.name != 'posix', reason='kills itself with SIGKILL')
-def test_killed_conversion_leaves_no_partial_output(tmp_path, tool_env):
+def test_killed_conversion_leaves_no_partial_output(killed_in_save, tmp_path,
+                                                    tool_env):
     src, dst = tmp_path / 'src.pth.tar', tmp_path / 'mm.pth'
     torch.save(ref.training_file(ref.original_state('sttr', 'encoder')), src)
     out = subprocess.run([
-        sys.executable, '-c', KILLED_IN_SAVE,
+        sys.executable, '-c', killed_in_save,
         'tools/convert_original_checkpoint.py',
         str(src),
         str(dst)

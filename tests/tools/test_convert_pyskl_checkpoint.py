@@ -10,23 +10,6 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-# Runs a tool (argv[1:]) with a torch.save that writes part of the file and
-# then kills the process, as `kill -9` would.
-KILLED_IN_SAVE = """
-import os, runpy, signal, sys
-import torch
-
-def save(obj, f, *args, **kwargs):
-    if isinstance(f, (str, os.PathLike)):
-        f = open(f, 'wb')
-    f.write(b'PK partial')
-    f.flush()
-    os.kill(os.getpid(), signal.SIGKILL)
-
-torch.save = save
-sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name='__main__')
-"""
 
 
 def stgcn():
@@ -89,12 +72,12 @@ def test_unreadable_or_foreign_files_are_refused(tmp_path):
 
 
 @pytest.mark.skipif(os.name != 'posix', reason='kills itself with SIGKILL')
-def test_killed_conversion_leaves_no_partial_output(tmp_path):
+def test_killed_conversion_leaves_no_partial_output(killed_in_save, tmp_path):
     src, dst = tmp_path / 'pyskl.pth', tmp_path / 'mm.pth'
     state = {'backbone.w': torch.ones(2), 'cls_head.fc_cls.w': torch.ones(3)}
     torch.save(dict(state_dict=state), src)
     args = ['tools/convert_pyskl_checkpoint.py', str(src), str(dst)]
-    out = subprocess.run([sys.executable, '-c', KILLED_IN_SAVE, *args],
+    out = subprocess.run([sys.executable, '-c', killed_in_save, *args],
                          cwd=REPO,
                          capture_output=True,
                          text=True)

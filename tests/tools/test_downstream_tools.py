@@ -22,23 +22,6 @@ LINEAR = osp.join(
 KNN = osp.join(
     REPO, 'configs/usdrl/benchmarks/'
     'dste-tiny-knn_1xb128-joint_synthetic-xsub-keypoint-3d.py')
-# Runs a tool (argv[1:]) with a torch.save that writes part of the file and
-# then kills the process, as `kill -9` would.
-KILLED_IN_SAVE = """
-import os, runpy, signal, sys
-import torch
-
-def save(obj, f, *args, **kwargs):
-    if isinstance(f, (str, os.PathLike)):
-        f = open(f, 'wb')
-    f.write(b'PK partial')
-    f.flush()
-    os.kill(os.getpid(), signal.SIGKILL)
-
-torch.save = save
-sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name='__main__')
-"""
 
 
 @pytest.fixture(scope='module')
@@ -156,7 +139,8 @@ def test_eval_encoders_compares_checkpoints(pretrained, synthetic_data,
 
 
 @pytest.mark.skipif(os.name != 'posix', reason='kills itself with SIGKILL')
-def test_killed_init_checkpoint_leaves_no_partial_file(tmp_path, tool_env,
+def test_killed_init_checkpoint_leaves_no_partial_file(killed_in_save,
+                                                       tmp_path, tool_env,
                                                        run_tool):
     out = tmp_path / 'random.pth'
     args = [
@@ -164,7 +148,7 @@ def test_killed_init_checkpoint_leaves_no_partial_file(tmp_path, tool_env,
         str(out), '--cfg-options', 'model.backbone.hidden_dim=16',
         'model.projector.in_channels=16'
     ]
-    killed = subprocess.run([sys.executable, '-c', KILLED_IN_SAVE, *args],
+    killed = subprocess.run([sys.executable, '-c', killed_in_save, *args],
                             cwd=REPO,
                             env=tool_env,
                             capture_output=True,

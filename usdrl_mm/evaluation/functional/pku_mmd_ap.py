@@ -19,9 +19,10 @@ mAP_a averages the AP of every action class (a class without ground truth
 scores 0 and still counts, so on a subset of the classes the official
 figure is capped below 1; ``mAP_a_present`` is the mean over the classes
 with ground truth, reported beside it). mAP_v averages the AP of every
-video that has ground truth, as the official ``evaluate.py`` averages over
-the ground-truth files: a video without any proposal scores 0; proposals
-in a video without ground truth count for mAP_a only.
+video that has ground truth: the official ``evaluate.py`` averages over
+the evaluated videos' result files (one per test video, empty when nothing
+was detected), so a video without any proposal scores 0; proposals in a
+video without ground truth count for mAP_a only.
 """
 from collections import defaultdict
 from typing import Dict, Hashable, List, NamedTuple, Sequence, Tuple
