@@ -61,8 +61,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         '--reversed-segments',
         choices=('swap', 'drop'),
-        default='swap',
-        help='instances with start > end')
+        default='drop',
+        help='instances with start > end: dropped with a warning naming the '
+        'file and line (default), or swapped')
     parser.add_argument(
         '--force', action='store_true', help='overwrite existing outputs')
     args = parser.parse_args(argv)

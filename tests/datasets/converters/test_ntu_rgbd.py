@@ -137,6 +137,20 @@ def folder(tmp_path, two_bodies):
     return tmp_path
 
 
+def test_name_lists_skip_their_header_sentences(tmp_path):
+    # the official lists open with sentences, not sample names
+    path = tmp_path / 'NTU_RGBD_samples_with_missing_skeletons.txt'
+    path.write_text('The following 302 samples do not have skeleton data:\n'
+                    '\nS001C002P005R002A008\nS001C002P006R001A008.skeleton\n')
+    notes = []
+    names = read_name_list(str(path), log=notes.append)
+    assert names == ['S001C002P005R002A008', 'S001C002P006R001A008']
+    assert notes == [
+        f'{path}: skipped 1 line(s) that are not NTU sample names (first, '
+        "line 1: 'The following 302 samples do not have skeleton data:')"
+    ]
+
+
 def test_convert_folder_counts_what_it_skips(folder):
     ignore = read_name_list(str(folder / 'missing.txt'))
     assert ignore == ['S002C003P004R001A003']
@@ -268,8 +282,9 @@ def test_original_body_selection_takes_slots_by_order_in_the_frame(tmp_path):
     kp = select_bodies_by_order(tracks, num_frames)
     np.testing.assert_allclose(kp, expected, atol=1e-6)
     # slot 0 switches from B to A at frame 10: not one person
-    assert np.allclose(kp[0, 9], b[9], atol=1e-5) != np.allclose(
-        kp[0, 10], b[10], atol=1e-5)
+    assert np.allclose(
+        kp[0, 9], b[9], atol=1e-5) != np.allclose(
+            kp[0, 10], b[10], atol=1e-5)
     # the tracked rule keeps persons whole instead
     tracked = select_bodies(tracks, num_frames)
     np.testing.assert_allclose(tracked[0], a, atol=1e-5)

@@ -51,14 +51,23 @@ def test_skeleton_values_round_trip(raw):
     assert one.shape == (1, 30, 25, 3)  # the absent body is dropped
 
 
-def test_labels_swap_reversed_and_count_oddities(raw):
+def test_reversed_labels_are_dropped_with_the_line_and_counted(raw):
     root, _, _ = raw
-    segments, stats = read_pku_labels(str(root / 'label' / '0002-L.txt'))
-    assert segments.tolist() == [[2, 5, 15], [6, 20, 30], [0, 33, 39]]
+    path = str(root / 'label' / '0002-L.txt')
+    notes = []
+    dropped, stats = read_pku_labels(path, log=notes.append)
+    assert len(dropped) == 2
+    assert stats == {'reversed': 1, 'dropped': 1, 'zero_confidence': 1}
+    reversed_line = next(n for n, line in enumerate(open(path), 1)
+                         if int(line.split(',')[1]) > int(line.split(',')[2]))
+    assert notes == [
+        f'warning: {path}:{reversed_line}: start 30 > end 20; segment '
+        'dropped (--reversed-segments swap keeps it swapped)'
+    ]
+    swapped, stats = read_pku_labels(path, 'swap', log=notes.append)
+    assert swapped.tolist() == [[2, 5, 15], [6, 20, 30], [0, 33, 39]]
     assert stats == {'reversed': 1, 'zero_confidence': 1}
-    dropped, stats = read_pku_labels(
-        str(root / 'label' / '0002-L.txt'), 'drop')
-    assert len(dropped) == 2 and stats['dropped'] == 1
+    assert notes[-1].endswith('swapped')
 
 
 def test_conversion_splits_and_trimming(raw):
@@ -76,10 +85,12 @@ def test_conversion_splits_and_trimming(raw):
         xview_train=['0291-M'],
         xview_val=['0002-L'])
     assert summary['skeleton_without_labels'] == 1
-    assert summary['one_body_videos'] == 1 and summary['segments'] == 4
+    # the reversed instance of 0002-L is dropped by default
+    assert summary['one_body_videos'] == 1 and summary['segments'] == 3
+    assert summary['reversed'] == summary['dropped'] == 1
     clips = trim_instances(data)
-    assert [c['total_frames'] for c in clips['annotations']] == [10, 10, 6, 10]
-    assert clips['annotations'][1]['label'] == 6
+    assert [c['total_frames'] for c in clips['annotations']] == [10, 6, 10]
+    assert clips['annotations'][1]['label'] == 0
     assert clips['split']['xsub_val'] == ['0291-M_000']
 
 
@@ -132,8 +143,9 @@ def test_cli_writes_both_files_once(raw, repo_root):
     done = subprocess.run(cmd, cwd=repo_root, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert 'reversed 1' in done.stdout
+    assert '0002-L.txt:2: start 30 > end 20; segment dropped' in done.stdout
     with open(out, 'rb') as f:
         data = pickle.load(f)
-    assert data['annotations'][0]['segments'].shape == (3, 3)
+    assert data['annotations'][0]['segments'].shape == (2, 3)
     again = subprocess.run(cmd, cwd=repo_root, capture_output=True, text=True)
     assert again.returncode != 0 and '--force' in again.stderr

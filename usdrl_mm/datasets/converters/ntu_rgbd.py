@@ -342,18 +342,32 @@ def ntu_splits(names: Iterable[str], dataset: str) -> Dict[str, List[str]]:
     return split
 
 
-def read_name_list(path: str) -> List[str]:
+def read_name_list(path: str, log: Callable[[str], None] = print) -> List[str]:
     """Sample names, one per line (``.skeleton`` suffixes, blank lines and
     ``#`` comments ignored), e.g. NTU's
-    ``samples_with_missing_skeletons.txt``."""
-    names = []
+    ``samples_with_missing_skeletons.txt``.
+
+    The official lists begin with sentences ("The following ... samples
+    ...") that are no sample names: lines that are not of the form
+    ``SsssCcccPpppRrrrAaaa`` are skipped, and ``log`` is told how many and
+    the first of them.
+    """
+    names, others = [], []
     with open(path) as f:
-        for line in f:
+        for number, line in enumerate(f, 1):
             name = line.split('#', 1)[0].strip()
             if name.endswith('.skeleton'):
                 name = name[:-len('.skeleton')]
-            if name:
+            if not name:
+                continue
+            if NTU_NAME.match(name):
                 names.append(name)
+            else:
+                others.append((number, name))
+    if others:
+        number, text = others[0]
+        log(f'{path}: skipped {len(others)} line(s) that are not NTU sample '
+            f'names (first, line {number}: {text[:60]!r})')
     return names
 
 

@@ -6,8 +6,10 @@ all zeros) and one label file per video (``label,start,end,confidence`` per
 action instance, labels 1-based). What real files contain and how it is
 handled:
 
-- ``start > end`` (down to -889 frames in part I): swapped by default, or
-  dropped with ``reversed_segments='drop'``; counted in the summary;
+- ``start > end`` (down to -889 frames in part I): dropped by default with
+  a warning naming the file and line, since swapping the one such line of
+  part I gives a very long clip that overlaps four other actions;
+  ``reversed_segments='swap'`` keeps it swapped; counted in the summary;
 - confidence 0 (not in the documented 1 / 2): kept, counted; no metric
   reads confidence;
 - a body that is absent for the whole video: dropped (M = 1);
@@ -63,10 +65,11 @@ def read_pku_skeleton(path: str) -> np.ndarray:
 
 def read_pku_labels(
         path: str,
-        reversed_segments: str = 'swap') -> Tuple[np.ndarray, Counter]:
+        reversed_segments: str = 'drop',
+        log: Callable[[str], None] = print) -> Tuple[np.ndarray, Counter]:
     """(S, 3) ``(label - 1, start, end)`` int64 segments of one video and a
     counter of the oddities met (``reversed``, ``dropped``,
-    ``zero_confidence``)."""
+    ``zero_confidence``); ``log`` gets a warning per reversed line."""
     if reversed_segments not in ('swap', 'drop'):
         raise ValueError("reversed_segments must be 'swap' or 'drop'")
     stats: Counter = Counter()
@@ -88,8 +91,13 @@ def read_pku_labels(
             if start > end:
                 stats['reversed'] += 1
                 if reversed_segments == 'drop':
+                    log(f'warning: {path}:{n}: start {start} > end {end}; '
+                        'segment dropped (--reversed-segments swap keeps '
+                        'it swapped)')
                     stats['dropped'] += 1
                     continue
+                log(f'warning: {path}:{n}: start {start} > end {end}; '
+                    'swapped')
                 start, end = end, start
             if start == end:
                 stats['dropped'] += 1
@@ -130,7 +138,7 @@ def convert_pku_mmd(
     split_files: Optional[Dict[str, str]] = None,
     xview_val_views: Sequence[str] = ('L', ),
     xsub_val_ids: Optional[Sequence[int]] = None,
-    reversed_segments: str = 'swap',
+    reversed_segments: str = 'drop',
     progress: Optional[Callable[[int, int],
                                 None]] = None) -> Tuple[Dict, Dict]:
     """Convert every video with both a skeleton and a label file.
