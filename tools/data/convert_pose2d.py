@@ -26,6 +26,7 @@ import argparse
 import os
 import os.path as osp
 import sys
+from collections import Counter
 from functools import partial
 from typing import Callable, List, Optional, Tuple
 
@@ -115,11 +116,15 @@ def list_files(path: str, extensions: Tuple[str, ...]) -> List[str]:
     return found
 
 
-def video_loaders(args: argparse.Namespace,
-                  num_joints: Optional[int]) -> List[Tuple[str, Callable]]:
-    """``(name, load_frames)`` for every video of the input."""
+def video_loaders(
+        args: argparse.Namespace,
+        num_joints: Optional[int],
+        skipped: Optional[Counter] = None) -> List[Tuple[str, Callable]]:
+    """``(name, load_frames)`` for every video of the input (``skipped``
+    counts the empty OpenPose person entries left out)."""
     if args.format == 'openpose':
-        return [(name, partial(read_openpose_video, files, num_joints))
+        return [(name, partial(read_openpose_video, files, num_joints,
+                               skipped))
                 for name, files in find_openpose_videos(args.input).items()]
     files = list_files(args.input, EXTENSIONS[args.format])
     if args.format == 'mmpose':
@@ -153,8 +158,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         num_joints = get_layout(layout).num_joints if layout else None
         labels = read_label_file(args.labels) if args.labels else args.label
         splits = read_split_file(args.splits) if args.splits else None
+        skipped: Counter = Counter()
         data, report = convert_pose_videos(
-            video_loaders(args, num_joints),
+            video_loaders(args, num_joints, skipped),
             tuple(args.img_shape),
             labels,
             max_persons=args.max_persons,
@@ -168,6 +174,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             file=sys.stderr)
         return 1
     print()
+    report.note('empty_people_skipped', skipped['empty_people'])
     if not data['annotations']:
         print(
             'error: no video was converted\n' + report.format(),

@@ -140,3 +140,61 @@ def test_cli(json_dir, tmp_path, repo_root, tool_env, load_tool, capsys):
                 ['--layout', 'openpose', '--out',
                  str(out), '--force']) == 1
     assert '25 keypoints, expected 18' in capsys.readouterr().err
+
+
+def test_an_empty_person_entry_is_no_person(tmp_path):
+    """OpenPose-format writers leave persons with an empty (or all-zero)
+    keypoint list: skipped and counted, the frame and video kept."""
+    from collections import Counter
+    path = tmp_path / 'clip_000000000000_keypoints.json'
+    write_frame(path, [pose(25, 100, 0.8, 0)])
+    people = json.loads(path.read_text())
+    people['people'] += [
+        dict(pose_keypoints_2d=[]),
+        dict(pose_keypoints_2d=[0.0] * 75)
+    ]
+    path.write_text(json.dumps(people))
+    skipped = Counter()
+    kp, score = read_openpose_frame(str(path), skipped=skipped)
+    assert kp.shape == (1, 25, 2) and skipped['empty_people'] == 2
+    frames = read_openpose_video([(0, str(path))])
+    assert frames[0][0].shape == (1, 25, 2)
+
+
+def test_frames_named_by_other_writers(tmp_path):
+    """cam01.0030.json style: any *.json, ordered by the frame number in the
+    name, grouped by what comes before it."""
+    for t in (30, 31, 29):
+        write_frame(tmp_path / f'cam01.{t:04d}.json', [pose(25, 100, 0.8, t)])
+    write_frame(tmp_path / 'cam02.0001.json', [pose(25, 100, 0.8, 1)])
+    videos = find_openpose_videos(str(tmp_path))
+    assert sorted(videos) == ['cam01', 'cam02']
+    assert [n for n, _ in videos['cam01']] == [29, 30, 31]
+    assert len(read_openpose_video(videos['cam01'])) == 3
+
+
+def test_no_frame_file_names_what_was_found(tmp_path):
+    (tmp_path / 'notes.txt').write_text('x')
+    (tmp_path / 'meta.json').write_text('{}')
+    with pytest.raises(ValueError, match='found meta.json, notes.txt'):
+        find_openpose_videos(str(tmp_path))
+
+
+def test_the_converter_reports_skipped_empty_people(tmp_path, load_tool,
+                                                    capsys):
+    root = tmp_path / 'op'
+    root.mkdir()
+    for t in range(3):
+        write_frame(root / f'v_{t:012d}_keypoints.json',
+                    [pose(25, 100, 0.8, t)])
+    frame = json.loads((root / 'v_000000000001_keypoints.json').read_text())
+    frame['people'].append(dict(pose_keypoints_2d=[]))
+    (root / 'v_000000000001_keypoints.json').write_text(json.dumps(frame))
+    main = load_tool('convert_pose2d')
+    assert main([
+        '--format', 'openpose', '--input',
+        str(root), '--out',
+        str(tmp_path / 'out.pkl'), '--img-shape', '1080', '1920', '--label',
+        '0'
+    ]) == 0
+    assert 'empty_people_skipped 1' in capsys.readouterr().out
