@@ -101,3 +101,24 @@ def mask_joints(x: np.ndarray, joints: Sequence[int]) -> np.ndarray:
     out = x.copy()
     out[..., np.asarray(joints, dtype=np.int64), :] = 0
     return out
+
+
+def check_augmented_joints(num_chosen: int, num_total: int) -> None:
+    """Refuse a joint count that an augmentation cannot or should not draw.
+
+    More joints than the skeleton has cannot be drawn; all of them would
+    mask the whole skeleton (an all-zero view) or turn the per-joint
+    corruption into one global map, silently. USDRL draws 15 of NTU's 25
+    (60 %); a new layout sets its own count.
+    """
+    if not 0 <= num_chosen <= num_total:
+        raise ValueError(f'cannot pick {num_chosen} of {num_total} joints; '
+                         'set num_joints of the joint augmentations for this '
+                         'skeleton layout')
+    if num_chosen == num_total:
+        raise ValueError(
+            f'num_joints={num_chosen} would augment every one of the '
+            f'{num_total} joints (RandomJointMask would blank the whole '
+            'skeleton); set it below the layout\'s joint count, e.g. 60 % '
+            f'of them ({max(1, round(0.6 * num_total))} here) as USDRL '
+            'takes 15 of NTU\'s 25')

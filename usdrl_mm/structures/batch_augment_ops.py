@@ -26,6 +26,8 @@ from typing import NamedTuple, Optional, Sequence, Tuple
 import torch
 from torch import Tensor
 
+from .augment_ops import check_augmented_joints
+
 
 class CropParams(NamedTuple):
     """Per-clip crop windows ``[start, start + length)``, both ``(B,)``
@@ -329,9 +331,7 @@ def draw_joint_subsets(num: int,
     """``(num, num_chosen)`` int64: for every clip, ``num_chosen`` of
     ``num_total`` joints drawn without replacement (the first ``k`` of a
     uniform random permutation: argsort of i.i.d. uniforms)."""
-    if not 0 <= num_chosen <= num_total:
-        raise ValueError(f'cannot pick {num_chosen} of {num_total} joints; '
-                         'set num_joints for this skeleton layout')
+    check_augmented_joints(num_chosen, num_total)
     keys = torch.rand((num, num_total), generator=generator, device=device)
     return keys.argsort(dim=1)[:, :num_chosen]
 

@@ -82,3 +82,23 @@ def test_random_choice_config_follows_the_probabilities():
 def test_too_many_joints_is_an_error():
     with pytest.raises(ValueError, match='num_joints'):
         RandomJointMask(num_joints=30)(sample())
+
+
+@pytest.mark.parametrize('transform', [RandomJointMask, RandomJointLinearMap])
+def test_augmenting_every_joint_is_refused(transform):
+    """15 joints of a 15-joint mocap layout with the inherited
+    num_joints=15: the mask would blank the whole skeleton silently."""
+    clip = dict(keypoint=np.ones((1, 8, 15, 3), np.float32))
+    with pytest.raises(ValueError, match='every one of the 15 joints') as err:
+        transform(num_joints=15)(clip)
+    assert '9 here' in str(err.value)  # 60 % of the layout's joints
+    out = transform(num_joints=9)(dict(keypoint=np.ones((1, 8, 15, 3))))
+    assert out['keypoint'].shape == (1, 8, 15, 3)
+
+
+def test_the_batched_views_refuse_it_too():
+    import torch
+
+    from usdrl_mm.structures import batch_augment_ops as ops
+    with pytest.raises(ValueError, match='every one of the 15 joints'):
+        ops.draw_joint_subsets(4, 15, 15, generator=torch.Generator())

@@ -19,15 +19,14 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from usdrl_mm.structures.augment_ops import (linear_map_joints, mask_joints,
+from usdrl_mm.structures.augment_ops import (check_augmented_joints,
+                                             linear_map_joints, mask_joints,
                                              shear_matrix)
 
 
 def _pick_joints(results: Dict, num_joints: int) -> np.ndarray:
     v = results['keypoint'].shape[-2]
-    if num_joints > v:
-        raise ValueError(f'cannot pick {num_joints} of {v} joints; set '
-                         'num_joints for this skeleton layout')
+    check_augmented_joints(num_joints, v)
     return np.random.choice(v, num_joints, replace=False)
 
 
