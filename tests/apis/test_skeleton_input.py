@@ -489,3 +489,37 @@ def test_max_persons_out_of_range(files, value):
             match=r'max_persons must be (an integer )?from 1 to '
             rf'1000 \(people kept per video\), got {value!r}$'):
         load_skeletons(root / 'demo.json', max_persons=value)
+
+
+def test_raw_ntu_skeleton_files_read_as_the_converter_does(tmp_path):
+    from usdrl_mm.datasets.converters import convert_ntu_rgbd
+    rng = np.random.default_rng(0)
+    lines = ['12']
+    for t in range(12):
+        bodies = [('72057594037931101', 0.5), ('72057594037931102', 0.05)]
+        lines.append(str(len(bodies)))
+        for body_id, scale in bodies:
+            lines += [f'{body_id} 0 1 1 1 1 0 0.1 -0.2 2', '25']
+            joints = rng.normal(size=(25, 3)) * 0.1 + [0, 0, 3] + \
+                scale * np.sin(t / 3)
+            lines += [
+                f'{x:.6f} {y:.6f} {z:.6f} 250 200 1000 500 0.1 0.2 0.3 0.4 2'
+                for x, y, z in joints
+            ]
+    path = tmp_path / 'S001C001P001R001A001.skeleton'
+    path.write_text('\n'.join(lines) + '\n')
+    source = load_skeletons(str(path))
+    assert source.format == 'ntu-skeleton' and source.layout == 'nturgb+d'
+    converted, _ = convert_ntu_rgbd(str(tmp_path))
+    np.testing.assert_array_equal(source.annotations[0]['keypoint'],
+                                  converted['annotations'][0]['keypoint'])
+    assert source.annotations[0]['frame_dir'] == 'S001C001P001R001A001'
+
+
+def test_an_annotation_without_keypoint_names_the_file(tmp_path):
+    path = tmp_path / 'anns.pkl'
+    with open(path, 'wb') as f:
+        pickle.dump([dict(keypoint=np.zeros((1, 20, 25, 3))),
+                     dict(label=1)], f)
+    with pytest.raises(ValueError, match=f'{path}: annotation without'):
+        load_skeletons(str(path))

@@ -11,7 +11,9 @@ for 2D poses ``keypoint_score (M, T, V)`` and ``img_shape``):
 - ``mmpose``: MMPose / MMAction2-demo results, ``.json`` or ``.pkl``;
 - ``openpose``: a folder of OpenPose ``*_keypoints.json`` files (one
   sample per video in it);
-- ``mediapipe``: a MediaPipe Pose landmark ``.json``.
+- ``mediapipe``: a MediaPipe Pose landmark ``.json``;
+- ``ntu-skeleton``: a raw NTU RGB+D ``.skeleton`` file (layout
+  ``nturgb+d``; persons by the converter's tracked rule).
 
 The pose-estimator formats are parsed by the readers in
 :mod:`usdrl_mm.datasets.converters` and linked across frames by
@@ -34,10 +36,9 @@ import numpy as np
 import torch
 from mmengine.logging import print_log
 
-from usdrl_mm.datasets.converters import (find_openpose_videos,
-                                          frames_from_mmpose,
-                                          read_mediapipe_file,
-                                          read_openpose_video, track_people)
+from usdrl_mm.datasets.converters import (
+    find_openpose_videos, frames_from_mmpose, read_mediapipe_file,
+    read_ntu_skeleton, read_openpose_video, select_bodies, track_people)
 from usdrl_mm.datasets.converters.mediapipe import MEDIAPIPE_JOINTS
 from usdrl_mm.datasets.converters.mmpose_coco import COCO17_JOINTS
 from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS
@@ -46,7 +47,7 @@ from usdrl_mm.datasets.converters.pose2d import (Frame, check_max_persons,
 from usdrl_mm.fileio import UntrustedPickleError, load_pickle
 from usdrl_mm.structures import SkeletonLayout, get_layout, list_layouts
 
-FORMATS = ('npy', 'pkl', 'mmpose', 'openpose', 'mediapipe')
+FORMATS = ('npy', 'pkl', 'mmpose', 'openpose', 'mediapipe', 'ntu-skeleton')
 #: ``PreNormalize2D``'s default frame size, assumed when none is given.
 DEFAULT_IMG_SHAPE = (1080, 1920)
 #: Fewest frames with a skeleton that make an action: the floor of the
@@ -386,6 +387,8 @@ def _detect(path: str, content: Any) -> str:
     ext = osp.splitext(path)[1].lower()
     if ext == '.npy':
         return 'npy'
+    if ext == '.skeleton':
+        return 'ntu-skeleton'
     if ext in ('.pkl', '.pickle'):
         if _is_annotation_file(content):
             return 'pkl'
@@ -403,8 +406,9 @@ def _detect(path: str, content: Any) -> str:
                              'the format')
         return fmt
     raise ValueError(f'{path}: cannot tell the format from the extension '
-                     f'{ext!r}; expected .npy, .pkl, .json or an OpenPose '
-                     f'folder, or pass the format (one of {FORMATS})')
+                     f'{ext!r}; expected .npy, .pkl, .json, .skeleton or an '
+                     f'OpenPose folder, or pass the format (one of '
+                     f'{FORMATS})')
 
 
 def detect_format(path: PathLike, trust_pickle: bool = False) -> str:
@@ -505,10 +509,27 @@ def _read_pkl(path: str, content: Any) -> List[Dict]:
     if isinstance(content, dict) and 'annotations' in content \
             and not content['annotations']:
         raise ValueError(f'{path}: no samples in "annotations"')
-    annos = as_annotations(content)
+    try:
+        annos = as_annotations(content)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f'{path}: {err}') from None
     for i, anno in enumerate(annos):
         anno.setdefault('frame_dir', f'sample_{i}')
     return annos
+
+
+def _read_ntu_skeleton(path: str, max_persons: int) -> List[Dict]:
+    """A raw NTU ``.skeleton`` file as the converter reads it."""
+    num_frames, tracks = read_ntu_skeleton(path)
+    if not tracks:
+        raise ValueError(f'{path}: no body in any frame')
+    kp = select_bodies(tracks, num_frames, max_bodies=max_persons)
+    return [
+        dict(
+            frame_dir=osp.splitext(osp.basename(path))[0],
+            keypoint=kp,
+            total_frames=int(num_frames))
+    ]
 
 
 def load_skeletons(path: PathLike,
@@ -597,6 +618,9 @@ def load_skeletons(path: PathLike,
     found = layout
     if fmt == 'npy':
         annos = _read_npy(path)
+    elif fmt == 'ntu-skeleton':
+        annos = _read_ntu_skeleton(path, max_persons)
+        found = found or 'nturgb+d'
     elif fmt == 'pkl':
         if content is None:
             content = _read_pickle(path, trust_pickle)
