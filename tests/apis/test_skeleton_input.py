@@ -523,3 +523,26 @@ def test_an_annotation_without_keypoint_names_the_file(tmp_path):
                      dict(label=1)], f)
     with pytest.raises(ValueError, match=f'{path}: annotation without'):
         load_skeletons(str(path))
+
+
+def test_ntu_reader_dicts_in_npy_files(tmp_path):
+    """NTU's own txt2npy reader saves a dict per file with skel_body{i}
+    slots; the most energetic ones are kept, as by the original rule."""
+    from usdrl_mm.datasets.converters import most_energetic_slots
+    rng = np.random.default_rng(0)
+    slots = np.zeros((4, 30, 25, 3))
+    slots[0] = rng.normal(size=(30, 25, 3)) * 0.05 + 2  # nearly still
+    slots[1] = rng.normal(size=(30, 25, 3)) * 0.5 + 2  # moves most
+    content = dict(
+        file_name='S001C001P001R001A001.skeleton', nbodys=[2] * 30, njoints=25)
+    content.update({f'skel_body{i}': slots[i] for i in range(4)})
+    path = tmp_path / 'S001C001P001R001A001.skeleton.npy'
+    np.save(path, content, allow_pickle=True)
+    source = load_skeletons(str(path))
+    anno = source.annotations[0]
+    assert anno['frame_dir'] == 'S001C001P001R001A001'
+    np.testing.assert_allclose(
+        anno['keypoint'], most_energetic_slots(slots, 2), atol=1e-6)
+    assert np.allclose(anno['keypoint'][0], slots[1])  # highest energy first
+    one = load_skeletons(str(path), max_persons=1).annotations[0]
+    assert one['keypoint'].shape == (1, 30, 25, 3)

@@ -108,6 +108,11 @@ def test_load_skeletons_and_inference_refuse_it(evil):
     model = init_model(REC_CFG, cfg_options=TINY)
     with pytest.raises(UntrustedPickleError):
         inference_recognizer(model, path)
+    # an object .npy (NTU reader dicts are such files) goes the same way
+    npy = osp.join(osp.dirname(path), 'evil.npy')
+    np.save(npy, np.array(Payload(str(marker)), dtype=object))
+    with pytest.raises(UntrustedPickleError):
+        load_skeletons(npy)
     assert not marker.exists()
 
 

@@ -5,7 +5,9 @@ of a skeleton against what a model was trained on.
 annotations (``frame_dir``, ``keypoint (M, T, V, C)``, ``total_frames``,
 for 2D poses ``keypoint_score (M, T, V)`` and ``img_shape``):
 
-- ``npy``: a ``.npy`` array ``(M, T, V, C)`` or ``(T, V, C)``;
+- ``npy``: a ``.npy`` array ``(M, T, V, C)`` or ``(T, V, C)``, or the
+  per-file dict of NTU RGB+D's own ``txt2npy`` reader (``skel_body0``,
+  ...);
 - ``pkl``: a PoseDataset annotation pickle (one sample, a list of them, or
   a dict with ``annotations``);
 - ``mmpose``: MMPose / MMAction2-demo results, ``.json`` or ``.pkl``;
@@ -28,6 +30,7 @@ that say what the model expects, what the input has and how to fix it.
 """
 import logging
 import os.path as osp
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -37,14 +40,15 @@ import torch
 from mmengine.logging import print_log
 
 from usdrl_mm.datasets.converters import (
-    find_openpose_videos, frames_from_mmpose, read_mediapipe_file,
-    read_ntu_skeleton, read_openpose_video, select_bodies, track_people)
+    find_openpose_videos, frames_from_mmpose, most_energetic_slots,
+    read_mediapipe_file, read_ntu_skeleton, read_openpose_video, select_bodies,
+    track_people)
 from usdrl_mm.datasets.converters.mediapipe import MEDIAPIPE_JOINTS
 from usdrl_mm.datasets.converters.mmpose_coco import COCO17_JOINTS
 from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS
 from usdrl_mm.datasets.converters.pose2d import (Frame, check_max_persons,
                                                  load_json)
-from usdrl_mm.fileio import UntrustedPickleError, load_pickle
+from usdrl_mm.fileio import UntrustedPickleError, load_npy, load_pickle
 from usdrl_mm.structures import SkeletonLayout, get_layout, list_layouts
 
 FORMATS = ('npy', 'pkl', 'mmpose', 'openpose', 'mediapipe', 'ntu-skeleton')
@@ -470,11 +474,46 @@ def _pose2d_annotation(frames: List[Frame], name: str, where: str,
         original_shape=(h, w))
 
 
-def _read_npy(path: str) -> List[Dict]:
+def _ntu_reader_sample(content: Dict, path: str,
+                       max_persons: int) -> List[Dict]:
+    """The dict that NTU RGB+D's own ``txt2npy`` reader saves per file:
+    ``skel_body{i}`` ``(T, 25, 3)`` for the i-th body listed in each frame
+    (zeros where there is none). The ``max_persons`` slots of highest
+    energy are kept, as the original preparation does."""
+    keys = sorted((k for k in content if re.fullmatch(r'skel_body\d+', k)),
+                  key=lambda k: int(k[len('skel_body'):]))
     try:
-        kp = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as e:
-        raise ValueError(f'{path}: not a readable .npy array ({e})') from None
+        slots = np.stack([np.asarray(content[k], np.float32) for k in keys])
+    except (TypeError, ValueError) as e:
+        raise ValueError(f'{path}: skel_body arrays of different shapes or '
+                         f'types ({e})') from None
+    if slots.ndim != 4 or slots.shape[-1] != 3:
+        raise ValueError(f'{path}: skel_body arrays must be (T, V, 3), got '
+                         f'{slots.shape[1:]}')
+    _check_magnitude(slots, path, 'keypoint')
+    # (S, T, V, 3): keep the most energetic, then the slots that hold data
+    kp = most_energetic_slots(slots, max_persons)
+    kp = kp[np.abs(kp).sum(axis=(1, 2, 3)) > 0]
+    if not len(kp):
+        raise ValueError(f'{path}: no body in any frame')
+    name = str(content.get('file_name') or osp.basename(path))
+    name = re.sub(r'(\.skeleton)?(\.npy)?$', '', osp.basename(name))
+    return [dict(frame_dir=name, keypoint=kp, total_frames=kp.shape[1])]
+
+
+def _read_npy(path: str,
+              max_persons: int = 2,
+              trust_pickle: bool = False) -> List[Dict]:
+    try:
+        kp = load_npy(path, trust=trust_pickle)
+    except UntrustedPickleError:
+        raise
+    except Exception as e:  # any other failure is a bad file
+        raise ValueError(f'{path}: not a readable .npy array '
+                         f'({type(e).__name__}: {e})') from None
+    if isinstance(kp, np.ndarray) and kp.dtype == object and kp.ndim == 0 \
+            and isinstance(kp.item(), dict) and 'skel_body0' in kp.item():
+        return _ntu_reader_sample(kp.item(), path, max_persons)
     if kp.dtype.kind not in 'fiu':
         raise ValueError(f'{path}: a {kp.dtype} array; expected real '
                          'floating-point or integer numbers of shape '
@@ -617,7 +656,7 @@ def load_skeletons(path: PathLike,
 
     found = layout
     if fmt == 'npy':
-        annos = _read_npy(path)
+        annos = _read_npy(path, max_persons, trust_pickle)
     elif fmt == 'ntu-skeleton':
         annos = _read_ntu_skeleton(path, max_persons)
         found = found or 'nturgb+d'

@@ -3,7 +3,8 @@ from .mediapipe import read_mediapipe_file
 from .mmpose_coco import frames_from_mmpose, read_mmpose_file
 from .ntu_rgbd import (BodyTrack, NTUName, convert_ntu_rgbd, ntu_splits,
                        parse_ntu_name, read_name_list, read_ntu_skeleton,
-                       select_bodies, select_bodies_by_order)
+                       most_energetic_slots, select_bodies,
+                       select_bodies_by_order)
 from .openpose import (find_openpose_videos, read_openpose_frame,
                        read_openpose_video)
 from .pku_mmd import (convert_pku_mmd, parse_split_file, read_pku_labels,
@@ -23,7 +24,7 @@ __all__ = [
     'read_label_file', 'read_mediapipe_file', 'read_mmpose_file',
     'read_name_list', 'read_ntu_skeleton', 'read_openpose_frame',
     'read_openpose_video', 'read_pku_labels', 'read_pku_skeleton',
-    'read_split_file', 'select_bodies', 'select_bodies_by_order',
-    'track_people', 'trim_instances', 'valid_frame_count', 'joint_index',
-    'select_joints', 'select_sample_joints'
+    'read_split_file', 'most_energetic_slots', 'select_bodies',
+    'select_bodies_by_order', 'track_people', 'trim_instances',
+    'valid_frame_count', 'joint_index', 'select_joints', 'select_sample_joints'
 ]

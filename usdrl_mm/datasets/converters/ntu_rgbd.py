@@ -311,14 +311,22 @@ def select_bodies_by_order(tracks: Sequence[BodyTrack],
                              'them with read_ntu_skeleton')
         keep = track.positions < kinect_slots
         data[track.positions[keep], track.frames[keep]] = track.joints[keep]
-    energy = np.zeros(kinect_slots)
-    for m in range(kinect_slots):
+    return most_energetic_slots(data, max_bodies)
+
+
+def most_energetic_slots(slots: np.ndarray, max_bodies: int) -> np.ndarray:
+    """``(S, T, V, 3)`` person slots -> the ``max_bodies`` of highest
+    energy, highest first: the sum over x, y, z of the standard deviation
+    over a slot's non-empty frames (0 for an empty slot), ranked by numpy's
+    default ``argsort`` as the original preparation does."""
+    energy = np.zeros(len(slots))
+    for m, slot in enumerate(slots):
         # (T, V, 3) -> the frames that hold data -> (t, V, 3)
-        filled = data[m][data[m].sum(axis=(1, 2)) != 0]
+        filled = slot[slot.sum(axis=(1, 2)) != 0]
         if len(filled):
             energy[m] = sum(filled[..., c].std() for c in range(3))
     order = energy.argsort()[::-1][:max_bodies]
-    return data[order]
+    return slots[order]
 
 
 def ntu_splits(names: Iterable[str], dataset: str) -> Dict[str, List[str]]:
