@@ -1,3 +1,4 @@
+import logging
 import random
 from typing import Any, Dict, List, Optional
 
@@ -97,14 +98,14 @@ class RandomStateHook(Hook):
                 f'one process; {world} processes resume with their seeded '
                 'states (not bit-exact)',
                 logger='current',
-                level=30)
+                level=logging.WARNING)
             return
         else:
             print_log(
                 f'RandomStateHook: the checkpoint holds {len(states)} random '
                 f'states for {world} processes; not restored',
                 logger='current',
-                level=30)
+                level=logging.WARNING)
             return
         print_log(
             'RandomStateHook: restored the random-number states of the '
