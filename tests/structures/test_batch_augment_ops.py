@@ -41,6 +41,54 @@ def test_crop_windows_match_numpy():
     assert (ours.start + ours.length <= torch.from_numpy(n)).all()
 
 
+def test_short_clip_floor_is_shared_with_numpy():
+    n = np.array(VALID)
+    floors = ref.crop_floor(torch.from_numpy(n), 64, 'crop')
+    assert floors.tolist() == [1, 1, 1, 1, 64, 64, 64, 64]
+    assert [ref.crop_floor(a, 64, 'crop') for a in n] == floors.tolist()
+    assert ref.crop_floor(torch.from_numpy(n), 64, 'whole') == 64
+    with pytest.raises(ValueError, match='short_clip must be one of'):
+        ref.crop_floor(40, 64, 'pad')
+    # per-clip floors in the batched windows equal the numpy windows
+    rng = np.random.default_rng(1)
+    n = np.repeat(VALID, 50)
+    scale, frac = rng.uniform(0.1, 1, n.size), rng.uniform(0, 1, n.size)
+    ours = ops.crop_windows(
+        torch.from_numpy(n), torch.from_numpy(scale),
+        ref.crop_floor(torch.from_numpy(n), 64, 'crop'),
+        torch.from_numpy(frac))
+    expected = [
+        ref.crop_window(a, s, ref.crop_floor(a, 64, 'crop'), f)
+        for a, s, f in zip(n, scale, frac)
+    ]
+    assert list(zip(ours.start.tolist(), ours.length.tolist())) == expected
+
+
+def test_draw_crop_short_clip_crop_changes_only_short_clips():
+    valid = torch.tensor(VALID).repeat_interleave(20)
+    whole = ops.draw_crop(valid, generator=torch.Generator().manual_seed(3))
+    crop = ops.draw_crop(
+        valid, generator=torch.Generator().manual_seed(3), short_clip='crop')
+    # the same draws: clips of at least 64 frames get the same windows
+    long = valid >= 64
+    assert torch.equal(crop.start[long], whole.start[long])
+    assert torch.equal(crop.length[long], whole.length[long])
+    # shorter ones: used whole by default, cropped by their scale now
+    short = ~long
+    assert torch.equal(whole.length[short], valid[short])
+    assert not whole.start[short].any()
+    g = torch.Generator().manual_seed(3)
+    scale = 0.1 + 0.9 * torch.rand(
+        valid.shape, generator=g, dtype=torch.float64)
+    expected = torch.floor(valid * scale).long().clamp(min=1)
+    assert torch.equal(crop.length[short], expected[short])
+    assert (crop.length[short] < valid[short]).any()
+    assert (crop.start + crop.length <= valid).all()
+    forty = valid == 40  # 20 views of one 40-frame clip: many windows
+    windows = set(zip(crop.start[forty].tolist(), crop.length[forty].tolist()))
+    assert len(windows) > 10
+
+
 def test_resize_plans_match_numpy():
     length = torch.tensor(VALID)
     i0, i1, w = ops.linear_resize_plans(length, 64)

@@ -30,6 +30,33 @@ def crop_window(num_frames: int,
     return min(start, num_frames - length), length
 
 
+#: What a random crop does with a clip shorter than its ``min_len`` floor.
+SHORT_CLIP_MODES = ('whole', 'crop')
+
+
+def crop_floor(num_frames, min_len: int, short_clip: str = 'whole'):
+    """The ``min_len`` that :func:`crop_window` (``crop_windows`` for a
+    batch) gets for clips of ``num_frames`` valid frames: an int, or an
+    integer array / tensor of them (then one floor per clip).
+
+    - ``'whole'`` (USDRL): ``min_len`` for every clip. A clip with
+      ``n <= min_len`` frames gets ``length = min(max(floor(n s), min_len),
+      n) = n`` and ``start = 0`` whatever ``s``: it is used whole, and all
+      its views share one temporal window.
+    - ``'crop'``: ``min_len`` for clips of at least ``min_len`` frames (as
+      ``'whole'``), 1 for shorter ones, which so get
+      ``length = max(floor(n s), 1)`` frames, a crop of scale
+      ``s ~ U(ratio)`` of their own length at a uniform start.
+    """
+    if short_clip not in SHORT_CLIP_MODES:
+        raise ValueError(f'short_clip must be one of {SHORT_CLIP_MODES}, got '
+                         f'{short_clip!r}')
+    if short_clip == 'whole':
+        return min_len
+    # a bool (array) times an int: min_len where n >= min_len, else 1
+    return 1 + (min_len - 1) * (num_frames >= min_len)
+
+
 def center_window(num_frames: int, ratio: float) -> Tuple[int, int]:
     """The deterministic centre crop of SPEC §8.2:
     ``start = int((1 - ratio) * n / 2)``, frames ``[start, n - start)``."""

@@ -7,9 +7,10 @@ per-clip parameters. The formulas are those of the numpy ops, so the same
 parameters give the same numbers (tested against them):
 
 - crop-resize: ``crop_windows`` is ``crop_window`` for a vector of valid
-  lengths; ``apply_crop`` (any sample per view) and ``crop_clip_views``
-  (K views per clip of a list) gather each clip's two source frames per
-  output frame and blend them linearly;
+  lengths, with the floor rule ``crop_floor`` shared with the per-sample
+  ``TemporalCropResize``; ``apply_crop`` (any sample per view) and
+  ``crop_clip_views`` (K views per clip of a list) gather each clip's two
+  source frames per output frame and blend them linearly;
 - shear ``x' = S x`` and the random linear map ``x' = x R`` of chosen joints
   are one batched matrix product ``x @ A_b`` per clip b, kept only on the
   clip's selected joints;
@@ -21,12 +22,12 @@ frames, joints, coordinates. A matrix of size ``c < C`` maps the first
 per-sample transforms leave ``keypoint_score`` alone.
 """
 import math
-from typing import NamedTuple, Optional, Sequence, Tuple
+from typing import NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 from torch import Tensor
 
-from .augment_ops import check_augmented_joints
+from .augment_ops import check_augmented_joints, crop_floor
 
 
 class CropParams(NamedTuple):
@@ -52,15 +53,16 @@ def _uniform(shape: Sequence[int], low: float, high: float,
     return low + (high - low) * u
 
 
-def crop_windows(valid_len: Tensor, scale: Tensor, min_len: int,
+def crop_windows(valid_len: Tensor, scale: Tensor, min_len: Union[int, Tensor],
                  start_fraction: Tensor) -> CropParams:
     """``crop_window`` for B clips with valid lengths ``n_b``.
 
     ``length = max(min(max(floor(n s), min_len), n), 1)`` and
     ``start = min(floor(f (n - length + 1)), n - length)`` with the scale
-    ``s`` and the start fraction ``f ~ U[0, 1)`` of each clip. The products
-    are taken in float64, as numpy does with python floats, so a shared draw
-    gives the same integers.
+    ``s`` and the start fraction ``f ~ U[0, 1)`` of each clip; ``min_len``
+    is one floor for all clips or ``(B,)`` floors (``crop_floor``). The
+    products are taken in float64, as numpy does with python floats, so a
+    shared draw gives the same integers.
     """
     if bool((valid_len < 1).any()):
         raise ValueError('cannot crop a sequence without valid frames, got '
@@ -76,9 +78,16 @@ def crop_windows(valid_len: Tensor, scale: Tensor, min_len: int,
 def draw_crop(valid_len: Tensor,
               ratio: Tuple[float, float] = (0.1, 1.0),
               min_len: int = 64,
-              generator: Optional[torch.Generator] = None) -> CropParams:
+              generator: Optional[torch.Generator] = None,
+              short_clip: str = 'whole') -> CropParams:
     """Random windows of SPEC §8.1 step 1: ``s ~ U(ratio)``, a uniform
-    integer start; one per entry of ``valid_len`` ``(B,)``."""
+    integer start; one per entry of ``valid_len`` ``(B,)``.
+
+    ``short_clip`` is what a clip shorter than ``min_len`` gets
+    (``crop_floor``): ``'whole'`` (USDRL) uses it whole, ``'crop'`` a crop
+    of scale ``s`` of its own length. The draws do not depend on it.
+    """
+    floor = crop_floor(valid_len.long(), min_len, short_clip)
     b, device = valid_len.shape[0], valid_len.device
     scale = _uniform((b, ), ratio[0], ratio[1], generator, device,
                      torch.float64)
@@ -86,7 +95,7 @@ def draw_crop(valid_len: Tensor,
                           generator=generator,
                           device=device,
                           dtype=torch.float64)
-    return crop_windows(valid_len, scale, min_len, fraction)
+    return crop_windows(valid_len, scale, floor, fraction)
 
 
 def linear_resize_plans(length: Tensor,

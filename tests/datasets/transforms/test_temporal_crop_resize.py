@@ -40,6 +40,42 @@ def test_short_clips_are_used_whole():
     assert out['crop_window'] == (0, 40)
 
 
+def test_short_clip_crop_crops_a_short_clip_by_its_scale():
+    t = TemporalCropResize(clip_len=64, short_clip='crop')
+    windows = set()
+    for seed in range(30):
+        np.random.seed(seed)
+        scale = np.random.uniform(0.1, 1.0)  # the draws of the transform
+        start_fraction = np.random.rand()
+        np.random.seed(seed)
+        out = t(sample(t=60, valid=40))  # NaN after frame 40
+        start, length = out['crop_window']
+        assert length == max(int(np.floor(40 * scale)), 1)
+        assert start == int(np.floor(start_fraction * (40 - length + 1)))
+        assert start + length <= 40 and np.isfinite(out['keypoint']).all()
+        assert out['keypoint'].shape == (2, 64, 25, 3)
+        windows.add((start, length))
+        # the default uses the short clip whole for the same draws
+        np.random.seed(seed)
+        assert TemporalCropResize(clip_len=64)(sample(
+            t=60, valid=40))['crop_window'] == (0, 40)
+    assert len(windows) > 20  # views of one short clip get own windows
+
+
+@pytest.mark.parametrize('valid', [64, 65, 300])
+def test_short_clip_mode_leaves_clips_at_the_floor_and_longer_alone(valid):
+    for seed in range(10):
+        outs = []
+        for short_clip in ('whole', 'crop'):
+            np.random.seed(seed)
+            outs.append(
+                TemporalCropResize(short_clip=short_clip)(sample(
+                    t=300, valid=valid)))
+        assert outs[0]['crop_window'] == outs[1]['crop_window']
+        assert outs[1]['crop_window'][1] >= 64
+        assert np.array_equal(outs[0]['keypoint'], outs[1]['keypoint'])
+
+
 def test_centre_mode_is_deterministic():
     t = TemporalCropResize(clip_len=32, ratio=0.5, mode='center')
     a, b = t(sample()), t(sample())
@@ -69,3 +105,6 @@ def test_errors():
         TemporalCropResize(ratio=(0.8, 0.2))
     with pytest.raises(ValueError, match='mode'):
         TemporalCropResize(mode='uniform')
+    with pytest.raises(ValueError, match="short_clip must be one of"):
+        TemporalCropResize(short_clip='pad')
+    assert "short_clip='crop'" in repr(TemporalCropResize(short_clip='crop'))

@@ -53,6 +53,28 @@ def reference_view(raw, valid_len, params, b, clip_len=64):
     return x
 
 
+def test_short_clip_crop_gives_short_clips_own_windows():
+    valid_len = torch.tensor(VALID)
+    whole = BatchMultiViewPreprocessor()
+    crop = BatchMultiViewPreprocessor(short_clip='crop')
+    torch.manual_seed(0)
+    a = whole.draw_views(valid_len, 25, 3).crop
+    torch.manual_seed(0)
+    b = crop.draw_views(valid_len, 25, 3).crop
+    # view k of sample n is row n*K + k: sample 0 is the 40-frame clip
+    assert a.start[:4].tolist() == [0] * 4 and a.length[:4].tolist() == [40
+                                                                         ] * 4
+    assert (b.length[:4] < 40).all() and (b.start[:4] + b.length[:4]
+                                          <= 40).all()
+    assert torch.equal(a.start[4:], b.start[4:])
+    assert torch.equal(a.length[4:], b.length[4:])
+    torch.manual_seed(0)
+    out = crop(raw_batch())['inputs']
+    assert out.shape == (4, 4, 2, 64, 25, 3) and not out.isnan().any()
+    with pytest.raises(ValueError, match='short_clip must be one of'):
+        BatchMultiViewPreprocessor(short_clip='pad')
+
+
 def test_shapes_and_no_padding_read():
     out = BatchMultiViewPreprocessor()(raw_batch())
     assert out['inputs'].shape == (4, 4, 2, 64, 25, 3)

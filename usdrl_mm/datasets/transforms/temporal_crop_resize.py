@@ -4,7 +4,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from usdrl_mm.structures.augment_ops import (center_window, crop_resize,
+from usdrl_mm.structures.augment_ops import (SHORT_CLIP_MODES, center_window,
+                                             crop_floor, crop_resize,
                                              crop_window)
 
 
@@ -26,7 +27,14 @@ class TemporalCropResize(BaseTransform):
 
     - ``mode='random'``: draw ``s ~ U(ratio)``, take
       ``L = min(max(floor(n s), min_len), n)`` frames at a uniform start. With
-      ``min_len=64`` clips shorter than 64 frames are used whole.
+      ``min_len=64`` clips of at most 64 frames are used whole (window
+      ``(0, n)`` whatever ``s``), so all the views of such a clip share one
+      temporal window and differ only spatially; USDRL does the same.
+      ``short_clip='crop'`` gives a clip shorter than ``min_len`` its own
+      crop of ``L = max(floor(n s), 1)`` frames instead (longer clips are
+      cropped as before); see ``crop_floor`` in
+      ``usdrl_mm.structures.augment_ops``, which the batched
+      ``BatchMultiViewPreprocessor`` shares.
     - ``mode='center'``: the deterministic centre crop
       ``[int((1 - r) n / 2), n - int((1 - r) n / 2))`` with ``r = ratio``
       (``ratio=1.0`` resizes the whole valid sequence).
@@ -55,15 +63,23 @@ class TemporalCropResize(BaseTransform):
             for ``'random'``, the kept fraction for ``'center'``.
         min_len (int): Floor of the random crop length. Defaults to 64.
         mode (str): ``'random'`` or ``'center'``.
+        short_clip (str): What ``'random'`` does with a clip shorter than
+            ``min_len``: ``'whole'`` (default, USDRL) uses it whole,
+            ``'crop'`` crops it by the drawn scale. The random draws are
+            the same in both. Unused by ``'center'``.
     """
 
     def __init__(self,
                  clip_len: int = 64,
                  ratio: Union[float, Sequence[float]] = (0.1, 1.0),
                  min_len: int = 64,
-                 mode: str = 'random') -> None:
+                 mode: str = 'random',
+                 short_clip: str = 'whole') -> None:
         if mode not in ('random', 'center'):
             raise ValueError(f"mode must be 'random' or 'center', got {mode}")
+        if short_clip not in SHORT_CLIP_MODES:
+            raise ValueError(f'short_clip must be one of {SHORT_CLIP_MODES}, '
+                             f'got {short_clip!r}')
         if mode == 'random':
             low, high = ratio
             if not 0 < low <= high <= 1:
@@ -77,13 +93,14 @@ class TemporalCropResize(BaseTransform):
         self.clip_len = clip_len
         self.min_len = min_len
         self.mode = mode
+        self.short_clip = short_clip
 
     def transform(self, results: Dict) -> Dict:
         n = valid_frames(results)
         if self.mode == 'random':
             scale = np.random.uniform(*self.ratio)
-            start, length = crop_window(n, scale, self.min_len,
-                                        np.random.rand())
+            floor = crop_floor(n, self.min_len, self.short_clip)
+            start, length = crop_window(n, scale, floor, np.random.rand())
         else:
             start, length = center_window(n, self.ratio)
         results['keypoint'] = crop_resize(
@@ -102,4 +119,4 @@ class TemporalCropResize(BaseTransform):
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(clip_len={self.clip_len}, '
                 f'ratio={self.ratio}, min_len={self.min_len}, '
-                f'mode={self.mode!r})')
+                f'mode={self.mode!r}, short_clip={self.short_clip!r})')

@@ -5,6 +5,7 @@ from mmaction.registry import MODELS
 from torch import Tensor
 
 from usdrl_mm.structures import fused_views_cpu
+from usdrl_mm.structures.augment_ops import SHORT_CLIP_MODES
 from usdrl_mm.structures.batch_augment_ops import (CropParams, crop_clip_views,
                                                    draw_crop, draw_linear_map,
                                                    draw_shear, joints_to_mask,
@@ -44,7 +45,9 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
 
     1. a random temporal crop of its ``n`` valid frames,
        ``L = min(max(floor(n s), min_len), n)`` with ``s ~ U(ratio)`` at a
-       uniform start, linearly resized to ``clip_len`` frames;
+       uniform start, linearly resized to ``clip_len`` frames (a clip of at
+       most ``min_len`` frames is so used whole in every view, unless
+       ``short_clip='crop'``);
     2. one spatial augmentation, drawn with ``branch_probs``: zero
        ``num_joints`` random joints (all channels, score included); map
        ``num_joints`` random joints by ``x' = x R`` with
@@ -70,6 +73,10 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         clip_len (int): Frames of each view. Defaults to 64.
         ratio (tuple[float, float]): Range of the crop scale ``s``.
         min_len (int): Floor of the crop length. Defaults to 64.
+        short_clip (str): What a clip shorter than ``min_len`` gets:
+            ``'whole'`` (default, USDRL) the whole clip in every view,
+            ``'crop'`` a crop of ``max(floor(n s), 1)`` of its ``n`` frames
+            per view, as ``TemporalCropResize(short_clip=...)``.
         num_joints (int): Joints masked or corrupted (15 in USDRL).
         shear_magnitude (float): Off-diagonal range of the shear.
         map_magnitude (float): Entry range of the random linear map.
@@ -99,6 +106,7 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
                  branch_probs: Sequence[float] = (0.25, 0.25, 0.5),
                  coord_channels: Optional[int] = None,
                  backend: str = 'auto',
+                 short_clip: str = 'whole',
                  modality: Union[str, Sequence[str]] = 'joint',
                  layout: str = 'nturgb+d',
                  non_blocking: Optional[bool] = False) -> None:
@@ -112,6 +120,9 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
             raise ValueError(f'need 0 < low <= high <= 1, got {ratio}')
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}')
+        if short_clip not in SHORT_CLIP_MODES:
+            raise ValueError(f'short_clip must be one of {SHORT_CLIP_MODES}, '
+                             f'got {short_clip!r}')
         if backend not in BACKENDS:
             raise ValueError(f'backend must be one of {BACKENDS}, got '
                              f'{backend!r}')
@@ -126,6 +137,7 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         self.clip_len = clip_len
         self.ratio = (float(low), float(high))
         self.min_len = min_len
+        self.short_clip = short_clip
         self.num_joints = num_joints
         self.shear_magnitude = shear_magnitude
         self.map_magnitude = map_magnitude
@@ -186,7 +198,7 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         # (N,) -> (N*K,): view k of sample n is row n*K + k
         crop = draw_crop(
             valid_len.repeat_interleave(k), self.ratio, self.min_len,
-            generator)
+            generator, self.short_clip)
         probs = torch.tensor(self.branch_probs, device=device)
         branch = torch.multinomial(
             probs, num, replacement=True, generator=generator)
