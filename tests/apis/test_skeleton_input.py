@@ -63,14 +63,58 @@ def write_mmpose(path, num_frames=12, inferencer=False):
     return path
 
 
-def write_openpose(folder, video, num_frames=10, num_joints=25, skip=()):
+#: A standing person facing the camera (pixels, y down), every OpenPose
+#: joint by name; the neck and the mid hip are the midpoints of the
+#: shoulders and hips (BODY_25, COCO-18), the upper neck (BODY_25B) is
+#: above them.
+STANDING = {
+    'head_top': (0, -60), 'nose': (0, -38), 'left_eye': (6, -44),
+    'right_eye': (-6, -44), 'left_ear': (14, -40), 'right_ear': (-14, -40),
+    'upper_neck': (0, -18), 'neck': (0, 0), 'left_shoulder': (38, 0),
+    'right_shoulder': (-38, 0), 'left_elbow': (44, 56),
+    'right_elbow': (-44, 56), 'left_wrist': (46, 104),
+    'right_wrist': (-46, 104), 'mid_hip': (0, 110), 'left_hip': (20, 110),
+    'right_hip': (-20, 110), 'left_knee': (22, 196), 'right_knee': (-22, 196),
+    'left_ankle': (22, 280), 'right_ankle': (-22, 280), 'left_heel': (20, 288),
+    'right_heel': (-20, 288), 'left_big_toe': (16, 300),
+    'right_big_toe': (-16, 300), 'left_small_toe': (32, 298),
+    'right_small_toe': (-32, 298)
+}  # yapf: disable
+OPENPOSE_MODEL = {18: 'openpose', 25: 'openpose-body25'}
+
+
+def standing(t, layout, detected=None):
+    """(V, 2) keypoints of frame t, in ``layout``'s joint order, with 2 px
+    of noise, and (V, ) scores of 0.9 (0 and (0, 0) for the joints left out
+    of ``detected``, when given)."""
+    from usdrl_mm.structures import get_layout
+    names = get_layout(layout).joint_names
+    rng = np.random.default_rng(t)
+    kp = np.array([STANDING[n] for n in names], float) + [300, 400]
+    kp = (kp + rng.normal(0, 2, kp.shape)).round(2)
+    score = np.full(len(names), 0.9)
+    if detected is not None:
+        out = [n not in detected for n in names]
+        kp[out], score[out] = 0, 0
+    return kp, score
+
+
+def write_openpose(folder,
+                   video,
+                   num_frames=10,
+                   num_joints=25,
+                   skip=(),
+                   layout=None,
+                   detected=None):
+    """One person per frame, the standing person in ``layout``'s order
+    (default: BODY_25 for 25 keypoints, COCO-18 for 18)."""
     folder.mkdir(exist_ok=True)
     for t in range(num_frames):
         if t in skip:
             continue
-        kp, score = people(t, num_joints)
+        kp, score = standing(t, layout or OPENPOSE_MODEL[num_joints], detected)
         # (V, 2) + (V, ) -> (V * 3, ) x, y, c per keypoint
-        flat = np.concatenate([kp[0], score[0][:, None]], 1).reshape(-1)
+        flat = np.concatenate([kp, score[:, None]], 1).reshape(-1)
         (folder / f'{video}_{t:012d}_keypoints.json').write_text(
             json.dumps(
                 dict(
@@ -209,9 +253,9 @@ def test_openpose_folder(files, tmp_path):
     anno = loaded.annotations[0]
     assert anno['frame_dir'] == 'jump'
     assert anno['keypoint'].shape == (1, 10, 25, 2)
-    kp, score = people(7, 25)
-    np.testing.assert_allclose(anno['keypoint'][0, 7], kp[0], atol=1e-4)
-    np.testing.assert_allclose(anno['keypoint_score'][0, 7], score[0])
+    kp, score = standing(7, 'openpose-body25')
+    np.testing.assert_allclose(anno['keypoint'][0, 7], kp, atol=1e-4)
+    np.testing.assert_allclose(anno['keypoint_score'][0, 7], score)
 
     two = write_openpose(tmp_path / 'two', 'run', 6, num_joints=18, skip=(2, ))
     write_openpose(two, 'sit', 4, num_joints=18)
@@ -546,3 +590,169 @@ def test_ntu_reader_dicts_in_npy_files(tmp_path):
     assert np.allclose(anno['keypoint'][0], slots[1])  # highest energy first
     one = load_skeletons(str(path), max_persons=1).annotations[0]
     assert one['keypoint'].shape == (1, 30, 25, 3)
+
+
+def test_openpose_body25b_and_the_layout_argument(tmp_path):
+    """25 keypoints: BODY_25B output is told from BODY_25 by its geometry,
+    a folder whose geometry tells neither is refused with both names and
+    the fix, and a layout given is taken as it is."""
+    body25b = write_openpose(
+        tmp_path / 'b', 'wave', 6, layout='openpose-body25b')
+    loaded = load_skeletons(body25b, img_shape=(720, 1280))
+    assert loaded.layout == 'openpose-body25b'
+    kp, score = standing(3, 'openpose-body25b')
+    np.testing.assert_allclose(
+        loaded.annotations[0]['keypoint'][0, 3], kp, atol=1e-4)
+    assert load_skeletons(body25b, img_shape=(720, 1280),
+                          layout='openpose-body25').layout == \
+        'openpose-body25'
+    # only the nose and the shoulders: no test of either order measurable
+    few = write_openpose(
+        tmp_path / 'few',
+        'clip',
+        6,
+        detected=('nose', 'left_shoulder', 'right_shoulder'))
+    with pytest.raises(ValueError) as err:
+        load_skeletons(few, img_shape=(720, 1280))
+    message = str(err.value)
+    assert message.startswith(f'{few}: 25 keypoints per person')
+    assert "'openpose-body25' and 'openpose-body25b'" in message
+    assert "layout='openpose-body25' for load_skeletons" in message
+    named = load_skeletons(
+        few, img_shape=(720, 1280), layout='openpose-body25b')
+    assert named.layout == 'openpose-body25b'
+    assert named.annotations[0]['keypoint'].shape == (1, 6, 25, 2)
+
+
+def test_ntu_pose_extraction_pickles(tmp_path):
+    """The per-video pickle of MMAction2's ntu_pose_extraction.py (keys and
+    dtypes as the script writes them, dumped as it dumps them) reads as one
+    2D sample through the data-only unpickler, and goes into a 2D model."""
+    from fractions import Fraction
+    rng = np.random.default_rng(0)
+    kp = rng.uniform(100, 900, (2, 30, 17, 2)).astype(np.float32)
+    score = rng.uniform(0.3, 1, (2, 30, 17)).astype(np.float32)
+    anno = dict(
+        keypoint=kp,
+        keypoint_score=score,
+        frame_dir='S001C001P001R001A023_rgb',
+        img_shape=(1080, 1920),
+        original_shape=(1080, 1920),
+        total_frames=30,
+        label=22)
+    path = tmp_path / 'S001C001P001R001A023_rgb.pkl'
+    mmengine.dump(anno, str(path))
+    assert detect_format(path) == 'pkl'
+    loaded = load_skeletons(path)
+    assert loaded.format == 'pkl' and loaded.layout is None
+    (sample, ) = loaded.annotations
+    assert sorted(sample) == sorted(anno)
+    np.testing.assert_array_equal(sample['keypoint'], kp)
+    np.testing.assert_array_equal(sample['keypoint_score'], score)
+    assert sample['frame_dir'] == 'S001C001P001R001A023_rgb'
+    assert sample['label'] == 22 and sample['img_shape'] == (1080, 1920)
+    check_skeleton(sample, COCO, str(path), 'coco')
+    torch.manual_seed(0)
+    model = init_model(REC_2D, cfg_options=TINY)
+    result = inference_recognizer(model, str(path))
+    assert len(result) == 1 and result[0]['scores'].shape == (60, )
+    # anything but plain data is refused, naming the file
+    mmengine.dump(dict(anno, label=Fraction(1, 3)), str(path))
+    with pytest.raises(
+            ValueError,
+            match=f'{path}: refused to load the '
+            'global fractions.Fraction'):
+        load_skeletons(path)
+
+
+def test_a_single_sample_without_a_name_is_named_after_the_file(tmp_path):
+    """inference_skeleton's annotation dict has no frame_dir (and float16
+    keypoints)."""
+    path = tmp_path / 'my_clip.pkl'
+    kp = np.ones((1, 5, 17, 2), np.float16)
+    with open(path, 'wb') as f:
+        pickle.dump(
+            dict(
+                frame_dict='',
+                label=-1,
+                img_shape=(480, 640),
+                origin_shape=(480, 640),
+                start_index=0,
+                modality='Pose',
+                total_frames=5,
+                keypoint=kp,
+                keypoint_score=np.ones((1, 5, 17), np.float16)), f)
+    (sample, ) = load_skeletons(path).annotations
+    assert sample['frame_dir'] == 'my_clip'
+    assert sample['keypoint'].dtype == np.float16
+
+
+def pose_inference_results(num_frames=10):
+    """What mmaction.apis.pose_inference returns: per frame the
+    pred_instances.to_dict() of the merged PoseDataSample. Two people walk
+    to the right, listed in the other order in odd frames; a third,
+    unsure one appears in frame 4, and frame 6 has one person."""
+    frames = []
+    for t in range(num_frames):
+        kp, score = people(t)  # person 0 left (x ~ 100), 0.9; person 1 0.5
+        kp = kp + 3 * t
+        if t == 4:
+            kp = np.concatenate([kp, kp[:1] + 300])
+            score = np.concatenate([score, np.full((1, 17), 0.1)])
+        if t == 6:
+            kp, score = kp[:1], score[:1]
+        if t % 2:
+            kp, score = kp[::-1], score[::-1]
+        n = len(kp)
+        frames.append(
+            dict(
+                keypoints=kp.astype(np.float32),
+                keypoint_scores=score.astype(np.float32),
+                keypoints_visible=score.astype(np.float32),
+                bboxes=np.tile([0., 0., 50., 50.], (n, 1)).astype(np.float32),
+                bbox_scores=np.ones(n, np.float32)))
+    return frames
+
+
+def test_pose_inference_results_are_tracked_as_the_converter_does(tmp_path):
+    from usdrl_mm.datasets.converters import track_people
+    results = pose_inference_results()
+    with open(tmp_path / 'poses.pkl', 'wb') as f:
+        pickle.dump(results, f)
+    mmengine.dump(results, str(tmp_path / 'poses.json'))  # arrays -> lists
+    frames = [(r['keypoints'], r['keypoint_scores']) for r in results]
+    kp, score = track_people(frames, max_persons=2)
+    for name in ('poses.pkl', 'poses.json'):
+        loaded = load_skeletons(tmp_path / name, img_shape=(1080, 1920))
+        assert loaded.format == 'mmpose' and loaded.layout == 'coco'
+        (anno, ) = loaded.annotations
+        assert anno['frame_dir'] == 'poses'
+        assert anno['keypoint'].shape == (2, 10, 17, 2)
+        np.testing.assert_allclose(anno['keypoint'], kp, atol=1e-4)
+        np.testing.assert_allclose(anno['keypoint_score'], score)
+        # the left person stays person 0 though the lists swap each frame
+        assert (anno['keypoint'][0, :, :, 0].mean(1) < 300).all()
+        assert (anno['keypoint'][1, [0, 1, 2, 3, 4, 5, 7, 8, 9], :, 0].mean(1)
+                > 500).all()
+        assert not anno['keypoint_score'][1, 6].any()  # alone in frame 6
+
+
+@pytest.mark.parametrize('ext', ['.pkl', '.json'])
+def test_malformed_pose_inference_results_name_the_file(tmp_path, ext):
+    results = pose_inference_results(4)
+    results[2]['keypoints'] = results[2]['keypoints'][:, :16]
+    results[2]['keypoint_scores'] = results[2]['keypoint_scores'][:, :16]
+    path = tmp_path / f'poses{ext}'
+    mmengine.dump(results, str(path))
+    with pytest.raises(
+            ValueError,
+            match=re.escape(f'{path}: frame 2 instance 0: 16 keypoints, '
+                            'expected 17')):
+        load_skeletons(path, img_shape=(1080, 1920))
+    results[2]['keypoints'] = np.zeros((2, 17), np.float32)
+    mmengine.dump(results, str(path))
+    with pytest.raises(
+            ValueError,
+            match=re.escape(f'{path}: frame 2: keypoints of shape (2, 17); '
+                            'expected (N, V, 2)')):
+        load_skeletons(path, img_shape=(1080, 1920))

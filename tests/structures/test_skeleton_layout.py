@@ -60,8 +60,8 @@ def test_user_layout_round_trip():
 
 # --- every registered layout ------------------------------------------------
 REGISTERED = [
-    'nturgb+d', 'coco', 'openpose', 'openpose-body25', 'mediapipe-33',
-    'uav-human'
+    'nturgb+d', 'coco', 'openpose', 'openpose-body25', 'openpose-body25b',
+    'coco-wholebody-body', 'mediapipe-33', 'uav-human'
 ]
 
 
@@ -72,6 +72,8 @@ def test_new_layouts_are_registered_with_their_sizes():
         'coco': 17,
         'openpose': 18,
         'openpose-body25': 25,
+        'openpose-body25b': 25,
+        'coco-wholebody-body': 23,
         'mediapipe-33': 33,
         'uav-human': 17
     }
@@ -214,3 +216,35 @@ def test_augmentations_and_configs_work_for_any_layout(name, repo_root):
             data = dict(inputs=[x[:1] for x in batch], data_samples=samples)
         losses = model.train_step(data, wrapper)
         assert all(torch.isfinite(x) for x in losses.values())
+
+
+def test_body25b_is_not_body25():
+    """BODY_25B (OpenPose's experimental model) starts with COCO-17 in COCO
+    order, then upper neck, head top and the feet; BODY_25 has the same
+    count in another order, with a neck and a mid hip instead."""
+    b25b, b25 = get_layout('openpose-body25b'), get_layout('openpose-body25')
+    coco = get_layout('coco')
+    assert b25b.joint_names[:17] == coco.joint_names
+    assert b25b.joint_names[17:19] == ('upper_neck', 'head_top')
+    assert b25b.joint_names[19:] == b25.joint_names[19:]  # the same feet
+    assert set(b25.joint_names) - set(b25b.joint_names) == {'neck', 'mid_hip'}
+    assert b25.joint_names.index('neck') == 1
+    assert b25b.joint_names[1] == 'left_eye'
+    # each bone of BODY_25B joins joints OpenPose draws together or, for
+    # the hips (no mid hip), a hip and the shoulder above it
+    named = {(b25b.joint_names[j], b25b.joint_names[p])
+             for j, p in b25b.bone_pairs if j != p}
+    assert ('left_hip', 'left_shoulder') in named
+    assert ('left_shoulder', 'upper_neck') in named
+    assert ('left_small_toe', 'left_big_toe') in named
+
+
+def test_wholebody_body_extends_coco_with_the_feet():
+    body, coco = get_layout('coco-wholebody-body'), get_layout('coco')
+    assert body.joint_names[:17] == coco.joint_names
+    assert body.parents[:17] == coco.parents
+    assert body.joint_names[17:] == ('left_big_toe', 'left_small_toe',
+                                     'left_heel', 'right_big_toe',
+                                     'right_small_toe', 'right_heel')
+    assert [body.joint_names[body.parents[v]] for v in (17, 19, 20, 22)
+            ] == ['left_ankle', 'left_ankle', 'right_ankle', 'right_ankle']

@@ -9,10 +9,22 @@ for 2D poses ``keypoint_score (M, T, V)`` and ``img_shape``):
   per-file dict of NTU RGB+D's own ``txt2npy`` reader (``skel_body0``,
   ...);
 - ``pkl``: a PoseDataset annotation pickle (one sample, a list of them, or
-  a dict with ``annotations``);
-- ``mmpose``: MMPose / MMAction2-demo results, ``.json`` or ``.pkl``;
+  a dict with ``annotations``), such as the per-video pickle of MMAction2's
+  ``tools/data/skeleton/ntu_pose_extraction.py`` (one sample dict:
+  ``keypoint (M, T, V, 2)``, ``keypoint_score (M, T, V)``, ``frame_dir``,
+  ``img_shape``, ``original_shape``, ``total_frames``, ``label``), read as
+  it is, like MMAction2's PoseDataset reads it (its people stay as the
+  script ordered them). A single sample without ``frame_dir`` is named
+  after the file;
+- ``mmpose``: MMPose / MMAction2-demo results, ``.json`` or ``.pkl``:
+  among them the list that ``mmaction.apis.pose_inference`` returns and
+  ``inference_skeleton`` takes (one ``pred_instances.to_dict()`` per
+  frame: ``keypoints (N, V, 2)``, ``keypoint_scores (N, V)``, other keys
+  ignored), pickled or dumped to JSON as it is;
 - ``openpose``: a folder of OpenPose ``*_keypoints.json`` files (one
-  sample per video in it);
+  sample per video in it); with 25 keypoints BODY_25 and BODY_25B are
+  told apart by geometry unless ``layout`` names one
+  (:func:`~usdrl_mm.datasets.converters.openpose.detect_openpose_layout`);
 - ``mediapipe``: a MediaPipe Pose landmark ``.json``;
 - ``ntu-skeleton``: a raw NTU RGB+D ``.skeleton`` file (layout
   ``nturgb+d``; persons by the converter's tracked rule).
@@ -39,13 +51,16 @@ import numpy as np
 import torch
 from mmengine.logging import print_log
 
-from usdrl_mm.datasets.converters import (
-    find_openpose_videos, frames_from_mmpose, most_energetic_slots,
-    read_mediapipe_file, read_ntu_skeleton, read_openpose_video, select_bodies,
-    track_people)
+from usdrl_mm.datasets.converters import (find_openpose_videos,
+                                          frames_from_mmpose,
+                                          most_energetic_slots,
+                                          read_mediapipe_file,
+                                          read_ntu_skeleton,
+                                          read_openpose_video, select_bodies,
+                                          track_people)
 from usdrl_mm.datasets.converters.mediapipe import MEDIAPIPE_JOINTS
 from usdrl_mm.datasets.converters.mmpose_coco import COCO17_JOINTS
-from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS
+from usdrl_mm.datasets.converters.openpose import detect_openpose_layout
 from usdrl_mm.datasets.converters.pose2d import (Frame, check_max_persons,
                                                  load_json)
 from usdrl_mm.fileio import UntrustedPickleError, load_npy, load_pickle
@@ -552,6 +567,11 @@ def _read_pkl(path: str, content: Any) -> List[Dict]:
         annos = as_annotations(content)
     except (TypeError, ValueError) as err:
         raise ValueError(f'{path}: {err}') from None
+    if isinstance(content, dict) and 'annotations' not in content:
+        # one sample, e.g. of ntu_pose_extraction.py: named after its file
+        # when it carries no name (inference_skeleton's dict has none)
+        annos[0]['frame_dir'] = annos[0].get('frame_dir') or \
+            osp.splitext(osp.basename(path))[0]
     for i, anno in enumerate(annos):
         anno.setdefault('frame_dir', f'sample_{i}')
     return annos
@@ -585,7 +605,9 @@ def load_skeletons(path: PathLike,
         format (str): One of :data:`FORMATS`, or ``'auto'``.
         layout (str, optional): The skeleton layout. Checked against the
             data; needed only where the format does not fix it (arrays,
-            pickles, MMPose results other than COCO-17).
+            pickles, MMPose results other than COCO-17, and OpenPose
+            folders of 25 keypoints whose geometry does not tell BODY_25,
+            ``'openpose-body25'``, from BODY_25B, ``'openpose-body25b'``).
         index (int | str, optional): Keep only this sample (position or
             ``frame_dir`` / video name) of a pickle or folder with several.
         img_shape (tuple[int, int], optional): ``(height, width)`` of the
@@ -609,9 +631,10 @@ def load_skeletons(path: PathLike,
     Raises:
         FileNotFoundError: If the path does not exist.
         ValueError: On an empty, unreadable or malformed input, a video
-            without any person, or a layout that does not fit the data;
-            the message names the file. Also on a ``max_persons`` out of
-            range.
+            without any person, a layout that does not fit the data, or
+            25-keypoint OpenPose output whose model the geometry does not
+            tell (the message names the candidates and ``layout``); the
+            message names the file. Also on a ``max_persons`` out of range.
     """
     path = str(path)
     max_persons = check_max_persons(max_persons)
@@ -677,7 +700,9 @@ def load_skeletons(path: PathLike,
                 _pose2d_annotation(
                     read_openpose_video(videos[name], num_joints), name, where,
                     hw, max_persons))
-        found = found or OPENPOSE_JOINTS.get(annos[0]['keypoint'].shape[2])
+        # the layout as convert_pose2d.py tells it: BODY_25 or BODY_25B by
+        # geometry, refused with the fix when it cannot tell
+        found = found or detect_openpose_layout(annos, path)
     elif fmt == 'mmpose':
         if content is None:
             is_pickle = path.lower().endswith(('.pkl', '.pickle'))

@@ -7,7 +7,9 @@ layout is written down exactly once. Names follow MMAction2 (``'nturgb+d'``,
 ``Graph`` configs.
 
 Registered here: ``'nturgb+d'`` (Kinect v2, 25), ``'coco'`` (17),
+``'coco-wholebody-body'`` (23: COCO-17 and six foot points),
 ``'openpose'`` (OpenPose COCO-18), ``'openpose-body25'`` (25),
+``'openpose-body25b'`` (25, another order and other joints),
 ``'mediapipe-33'`` (33) and ``'uav-human'`` (17, COCO order). Other
 skeletons (an upper-body subset, a different estimator) are added with
 :func:`register_layout`, after which every config can name them.
@@ -132,6 +134,20 @@ COCO17 = register_layout(
         flip_pairs=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12),
                     (13, 14), (15, 16))))
 
+# The body part of COCO-WholeBody (MMPose 'coco_wholebody' keypoints 0-22):
+# COCO-17, then left big toe, small toe and heel, and the same on the right.
+# The feet hang from the ankles as in 'openpose-body25' (small toe on the
+# big toe); the rest is 'coco'.
+COCO_WHOLEBODY_BODY23 = register_layout(
+    SkeletonLayout(
+        name='coco-wholebody-body',
+        joint_names=COCO17.joint_names +
+        ('left_big_toe', 'left_small_toe', 'left_heel', 'right_big_toe',
+         'right_small_toe', 'right_heel'),
+        parents=COCO17.parents + (15, 17, 15, 16, 20, 16),
+        center=COCO17.center,
+        flip_pairs=COCO17.flip_pairs + ((17, 20), (18, 21), (19, 22))))
+
 # OpenPose COCO-18 ("COCO" model of OpenPose: COCO-17 plus a neck, in
 # OpenPose's own order). Name and parents as MMAction2's JointToBone /
 # Graph for 'openpose', so GenSkeFeat(dataset='openpose') agrees.
@@ -167,6 +183,32 @@ OPENPOSE_BODY25 = register_layout(
         center=1,
         flip_pairs=((5, 2), (6, 3), (7, 4), (12, 9), (13, 10), (14, 11),
                     (16, 15), (18, 17), (19, 22), (20, 23), (21, 24))))
+
+# OpenPose BODY_25B (OpenPose's experimental model, --model_pose BODY_25B):
+# 25 keypoints like BODY-25 but in COCO-17 order first, then an upper neck (the
+# top of the neck, not BODY-25's shoulder midpoint), the top of the head and
+# the six foot points; there is no mid hip. Same joint count as BODY-25, so
+# files of the two cannot be told apart by their shape
+# (usdrl_mm/datasets/converters/openpose.py tells them apart by geometry).
+# Tree as for BODY-25: the nose is the root with the upper neck below it,
+# the shoulders hang from the upper neck, the hips from the shoulders
+# (there is no mid hip), the head top from the upper neck and the feet from
+# the ankles.
+OPENPOSE_BODY25B = register_layout(
+    SkeletonLayout(
+        name='openpose-body25b',
+        joint_names=('nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear',
+                     'left_shoulder', 'right_shoulder', 'left_elbow',
+                     'right_elbow', 'left_wrist', 'right_wrist', 'left_hip',
+                     'right_hip', 'left_knee', 'right_knee', 'left_ankle',
+                     'right_ankle', 'upper_neck', 'head_top', 'left_big_toe',
+                     'left_small_toe', 'left_heel', 'right_big_toe',
+                     'right_small_toe', 'right_heel'),
+        parents=(0, 0, 0, 1, 2, 17, 17, 5, 6, 7, 8, 5, 6, 11, 12, 13, 14, 0,
+                 17, 15, 19, 15, 16, 22, 16),
+        center=17,
+        flip_pairs=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12),
+                    (13, 14), (15, 16), (19, 22), (20, 23), (21, 24))))
 
 # MediaPipe Pose / BlazePose 33 landmarks in MediaPipe's order. Parents:
 # MediaPipe's POSE_CONNECTIONS as a tree rooted at the nose (face points

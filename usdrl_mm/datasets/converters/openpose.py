@@ -8,9 +8,35 @@ OpenPose writes one JSON file per frame, named
                  "pose_keypoints_2d": [x0, y0, c0, x1, y1, c1, ...],
                  "face_keypoints_2d": [], ...}, ...]}
 
-``pose_keypoints_2d`` holds V x (x, y, confidence) in pixels: V = 25 for
-the BODY-25 model (layout ``'openpose-body25'``) and 18 for the COCO model
-(layout ``'openpose'``). Undetected keypoints are ``0, 0, 0``.
+``pose_keypoints_2d`` holds V x (x, y, confidence) in pixels: V = 18 for
+the COCO model (layout ``'openpose'``) and 25 for both the BODY_25 model
+(``'openpose-body25'``) and the experimental BODY_25B model
+(``'openpose-body25b'``), whose joints differ and come in another order.
+Undetected keypoints are ``0, 0, 0``.
+
+**Which 25-joint model** (:func:`detect_openpose_layout`), unless the
+caller names the layout: the output of each model is tested against the
+anatomy of both orders, over every detected person of the videos.
+
+- BODY_25: the neck (1) lies at the midpoint of the shoulders (2, 5), the
+  mid hip (8) at the midpoint of the hips (9, 12), and the eyes (15, 16)
+  by the nose (0).
+- BODY_25B: the eyes (1, 2) lie by the nose (0), and the upper neck (17)
+  by the midpoint of the shoulders (5, 6).
+
+Each test is a distance divided by the shoulder width of that order (2-5
+or 5-6), measured in every person where all the joints it involves have a
+positive score; its median over those persons, divided by the test's
+limit (:data:`LAYOUT_TESTS`), must be at most 1. A layout *fits* when it
+passes all its tests that were measured in at least
+:data:`MIN_DETECTIONS` persons (and at least one was); its *misfit* is the
+largest of those ratios. A layout is chosen when it is the only one that
+fits and any other measured layout misfits by at least :data:`MARGIN`
+times as much; otherwise (neither fits, both fit, too few persons with the
+joints, or a close call) the layout is refused with a message naming the
+candidates and the ``--layout`` / ``layout=`` fix. The people of another
+layout's order fail by far: BODY_25B's ankles are BODY_25's eyes, and
+BODY_25's neck and right shoulder are BODY_25B's eyes.
 
 Files are grouped into videos by the ``<video>`` prefix (a folder may hold
 several videos; videos may also sit in sub-folders) and ordered by frame
@@ -27,10 +53,11 @@ import os
 import os.path as osp
 import re
 from collections import Counter
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from usdrl_mm.structures import get_layout
 from .pose2d import Frame, load_json, person_arrays, stack_frame
 
 OPENPOSE_FILE = re.compile(
@@ -38,8 +65,39 @@ OPENPOSE_FILE = re.compile(
 # any other JSON frame: the last number of the name is the frame
 NUMBERED_FILE = re.compile(
     r'^(?P<video>.*?)[._-]*(?P<frame>\d+)(?:[._-]?keypoints)?\.json$')
-#: Keypoints per person of the OpenPose models.
-OPENPOSE_JOINTS = {18: 'openpose', 25: 'openpose-body25'}
+#: The layouts of the OpenPose models by keypoints per person; a count with
+#: several is told apart by :func:`detect_openpose_layout`.
+OPENPOSE_LAYOUTS: Dict[int, Tuple[str, ...]] = {
+    18: ('openpose', ),
+    25: ('openpose-body25', 'openpose-body25b')
+}
+#: One geometry test: ``(joint, reference joints, limit)``, passed when the
+#: joint lies within ``limit`` shoulder widths of the mean of the references.
+LayoutTest = Tuple[str, Tuple[str, ...], float]
+#: Per 25-joint layout: its shoulders (the unit of length) and its tests.
+#: The limits are estimates from body proportions (not fitted to recorded
+#: output), with room for the estimator's scatter and turned or bent heads:
+#: BODY_25's neck and mid hip are the midpoints of the shoulders and hips
+#: (0.25), the eyes sit about 0.1-0.2 shoulder widths from the nose in a
+#: frontal view (0.5), and BODY_25B's upper neck roughly a quarter of a
+#: shoulder width above the shoulder line (0.75).
+LAYOUT_TESTS: Dict[str, Tuple[Tuple[str, str], Tuple[LayoutTest, ...]]] = {
+    'openpose-body25': (('right_shoulder', 'left_shoulder'), (
+        ('neck', ('right_shoulder', 'left_shoulder'), 0.25),
+        ('mid_hip', ('right_hip', 'left_hip'), 0.25),
+        ('right_eye', ('nose', ), 0.5),
+        ('left_eye', ('nose', ), 0.5),
+    )),
+    'openpose-body25b': (('left_shoulder', 'right_shoulder'), (
+        ('left_eye', ('nose', ), 0.5),
+        ('right_eye', ('nose', ), 0.5),
+        ('upper_neck', ('left_shoulder', 'right_shoulder'), 0.75),
+    )),
+}  # yapf: disable
+#: Fewest persons a test must be measured in to count.
+MIN_DETECTIONS = 3
+#: How many times worse than the chosen layout another must fit.
+MARGIN = 2.0
 
 
 def read_openpose_frame(path: str,
@@ -83,9 +141,9 @@ def read_openpose_frame(path: str,
         except (TypeError, ValueError):
             raise ValueError(f'{where}: non-numeric pose_keypoints_2d') \
                 from None
-        if num_joints is None and v not in OPENPOSE_JOINTS:
+        if num_joints is None and v not in OPENPOSE_LAYOUTS:
             raise ValueError(f'{where}: {v} keypoints; OpenPose models give '
-                             f'{sorted(OPENPOSE_JOINTS)}')
+                             f'{sorted(OPENPOSE_LAYOUTS)}')
         people.append(person_arrays(xyc[:, :2], xyc[:, 2], num_joints, where))
         num_joints = v
     return stack_frame(people, num_joints or 0)
@@ -147,3 +205,132 @@ def read_openpose_video(files: List[Tuple[int, str]],
             frame = empty  # a frame read before V was known has V = 0
         out.append(frame)
     return out
+
+
+def layout_misfit(keypoint: np.ndarray, score: np.ndarray,
+                  layout: str) -> Tuple[Optional[float], int]:
+    """How badly detected people fit a layout of :data:`LAYOUT_TESTS`.
+
+    Args:
+        keypoint (np.ndarray): ``(..., V, 2)`` keypoints of any number of
+            detected people (e.g. ``(M, T, V, 2)`` of an annotation).
+        score (np.ndarray): ``(..., V)`` their scores; a joint with a score
+            of 0 is undetected.
+        layout (str): A layout of :data:`LAYOUT_TESTS`.
+
+    Returns:
+        tuple: The misfit (the largest median-to-limit ratio of the tests
+        measured in :data:`MIN_DETECTIONS` people or more; at most 1
+        fits), None when no test was, and the most people a test was
+        measured in.
+    """
+    names = get_layout(layout).joint_names
+    (s0, s1), tests = LAYOUT_TESTS[layout]
+    shoulders = [names.index(s0), names.index(s1)]
+    v = len(names)
+    # (..., V, 2) -> (P, V, 2) and (..., V) -> (P, V): one row per person
+    kp = np.asarray(keypoint, np.float64).reshape(-1, v, 2)
+    sc = np.asarray(score, np.float64).reshape(-1, v)
+    width = np.linalg.norm(kp[:, shoulders[0]] - kp[:, shoulders[1]], axis=1)
+    misfit, measured = None, 0
+    for joint, refs, limit in tests:
+        j, r = names.index(joint), [names.index(n) for n in refs]
+        used = (sc[:, [j] + r + shoulders] > 0).all(1) & (width > 0)
+        measured = max(measured, int(used.sum()))
+        if used.sum() < MIN_DETECTIONS:
+            continue
+        # (P, 2) distance of the joint to the mean of its references
+        dist = np.linalg.norm(kp[used, j] - kp[used][:, r].mean(1), axis=1)
+        ratio = float(np.median(dist / width[used])) / limit
+        misfit = ratio if misfit is None else max(misfit, ratio)
+    return misfit, measured
+
+
+def _choose(misfits: Dict[str, Optional[float]]) -> Optional[str]:
+    """The one fitting layout, if every other misfits by :data:`MARGIN`
+    times as much or was not measured; else None."""
+    fitting = [n for n, m in misfits.items() if m is not None and m <= 1]
+    if len(fitting) != 1:
+        return None
+    best = fitting[0]
+    for name, misfit in misfits.items():
+        if name != best and misfit is not None \
+                and misfit < MARGIN * misfits[best]:
+            return None
+    return best
+
+
+def detect_openpose_layout(annotations: Sequence[Dict], where: str) -> str:
+    """The layout of converted OpenPose videos, by the rule of the module
+    docstring for 25 joints.
+
+    Args:
+        annotations (list[dict]): The videos, each with ``frame_dir``,
+            ``keypoint (M, T, V, 2)`` and ``keypoint_score (M, T, V)``.
+        where (str): The input (folder) in messages.
+
+    Returns:
+        str: ``'openpose'``, ``'openpose-body25'`` or
+        ``'openpose-body25b'``.
+
+    Raises:
+        ValueError: If the videos have different or non-OpenPose joint
+            counts, if two videos each fit another 25-joint layout, or if
+            the rule cannot tell the layout of all the videos together;
+            the last message names the candidates and the fix (name the
+            layout).
+    """
+    if not annotations:
+        raise ValueError(f'{where}: no video to tell the OpenPose model of')
+    counts = sorted({np.shape(a['keypoint'])[-2] for a in annotations})
+    if len(counts) > 1:
+        raise ValueError(f'{where}: videos with {counts} keypoints per '
+                         'person, the output of different OpenPose models; '
+                         'convert each model\'s videos separately')
+    candidates = OPENPOSE_LAYOUTS.get(counts[0])
+    if candidates is None:
+        raise ValueError(f'{where}: {counts[0]} keypoints per person; '
+                         f'OpenPose models give {sorted(OPENPOSE_LAYOUTS)}')
+    if len(candidates) == 1:
+        return candidates[0]
+
+    # (M, T, V, 2) -> (M * T, V, 2) of every video, one row per person
+    people = [(np.reshape(a['keypoint'], (-1, counts[0], 2)),
+               np.reshape(a['keypoint_score'], (-1, counts[0])))
+              for a in annotations]
+    names = ' and '.join(repr(n) for n in candidates)
+    fix = (f'name the layout: --layout {candidates[0]} (or '
+           f'{candidates[1]}) for tools/data/convert_pose2d.py, '
+           f"layout='{candidates[0]}' for load_skeletons")
+    chosen_by: Dict[str, str] = {}  # layout -> the first video that fits it
+    for anno, (kp, score) in zip(annotations, people):
+        own = _choose({n: layout_misfit(kp, score, n)[0] for n in candidates})
+        if own is not None:
+            chosen_by.setdefault(own, str(anno.get('frame_dir')))
+    if len(chosen_by) > 1:
+        told = ', '.join(f'video {v!r} fits {n!r}'
+                         for n, v in chosen_by.items())
+        raise ValueError(f'{where}: {told}: the input mixes the output of '
+                         'two OpenPose models; convert each model\'s videos '
+                         'separately')
+    found = {
+        n:
+        layout_misfit(
+            np.concatenate([p[0] for p in people]),
+            np.concatenate([p[1] for p in people]), n)
+        for n in candidates
+    }
+    chosen = _choose({n: m for n, (m, _) in found.items()})
+    if chosen is None:
+        told = '; '.join(f'{n}: ' +
+                         (f'misfit {m:.2f}' if m is not None else
+                          f'too few people with the joints of its tests ({k}, '
+                          f'fewer than {MIN_DETECTIONS})')
+                         for n, (m, k) in found.items())
+        raise ValueError(
+            f'{where}: {counts[0]} keypoints per person, which OpenPose '
+            f'writes for two models with different joint orders, {names}, '
+            'and the geometry of the people does not tell which (a layout '
+            'is chosen when it alone has a misfit of at most 1 and the '
+            f'other\'s is {MARGIN:g} times as large or more; {told}); {fix}')
+    return chosen
