@@ -12,6 +12,9 @@ from usdrl_mm.datasets import AnnotationError, CheckedPoseDataset
 from usdrl_mm.datasets import checked_pose_dataset as checked_module
 from usdrl_mm.datasets.annotation_checks import (check_annotation_file,
                                                  check_splits)
+from usdrl_mm.datasets.converters.report import (ConversionReport,
+                                                 check_converted,
+                                                 write_checked)
 
 
 def sample(name, label=0, t=10, v=25, m=2, c=3):
@@ -219,3 +222,55 @@ def test_cli_knows_a_layout_registered_by_an_imported_module(
     assert tool([path, '--layout', 'nturgb+d', *module]) == 1
     assert tool([path, *layout, '--import', 'projects.no_such_module']) == 1
     assert 'no_such_module' in capsys.readouterr().err
+
+
+def test_an_empty_split_is_an_error_for_the_checker_and_the_converters(
+        tmp_path, tool, capsys):
+    """The same severity on both sides: the checker fails on an empty
+    split, and the converters' writer refuses it unless told to leave it
+    out, so what a converter writes passes the checker."""
+    data = good_file()
+    data['split']['test'] = []
+    report = check_annotation_file(data, num_classes=3, layout='nturgb+d')
+    assert report.errors == [
+        "split 'test' is empty (a dataset of this split would have no "
+        'sample)'
+    ]
+    assert tool([write(tmp_path, data), '--num-classes', '3']) == 1
+    assert '1 error(s), 0 warning(s): FAILED' in capsys.readouterr().out
+
+    out = tmp_path / 'converted.pkl'
+    assert write_checked(data, str(out), ConversionReport(kept=3), 3) == 1
+    err = capsys.readouterr().err
+    assert "split 'test' is empty" in err and '--drop-empty-splits' in err
+    assert not out.exists()
+    assert write_checked(
+        data, str(out), ConversionReport(kept=3), 3,
+        drop_empty_splits=True) == 0
+    assert "split(s) ['test'] have no converted sample" in \
+        capsys.readouterr().out
+    assert tool([str(out), '--num-classes', '3']) == 0
+    assert '0 error(s), 0 warning(s): OK' in capsys.readouterr().out
+
+
+def test_the_converters_refuse_what_the_checker_refuses(tmp_path, capsys):
+    """check_converted finds the errors check_annotation_file finds in the
+    file it would write (the converters skip samples without data, so
+    those are the checker's only stricter default), and without samples
+    nothing is written and the report says what was skipped and why."""
+    broken = broken_file()
+    errors, _ = check_converted(broken, num_classes=60)
+    assert set(
+        check_annotation_file(broken, num_classes=60,
+                              empty='warn').errors) <= set(errors)
+    out = tmp_path / 'none.pkl'
+    report = ConversionReport()
+    report.skip('malformed', 'x', 'x.json: frame 0: bad')
+    assert write_checked(dict(split={}, annotations=[]), str(out), report) == 1
+    err = capsys.readouterr().err
+    assert f'error: {out} not written' in err and 'no sample was' in err
+    assert 'skipped (malformed): 1, e.g. x\n    first: x.json: frame 0: ' \
+        'bad' in err
+    assert not out.exists()
+    assert check_converted(dict(
+        split={}, annotations=[]))[0] == ['no sample was converted']

@@ -9,7 +9,8 @@ samples without any skeleton data, labels out of range, empty or unknown
 splits, duplicate names, and a joint count that does not match the layout
 (or differs between samples). Warnings (all-zero second persons, split
 names without an annotation, 2D data without ``img_shape``) are printed
-too; see ``usdrl_mm/datasets/annotation_checks.py`` for the severities.
+too; see ``usdrl_mm/datasets/annotation_checks.py`` for the severities
+(the converters refuse to write an empty split for the same reason).
 Prints a summary and exits 1 when there is any error (or any warning with
 ``--strict``), 0 otherwise.
 """

@@ -10,7 +10,10 @@ raw camera coordinates, up to ``--max-bodies`` persons) with the standard
 splits: xsub / xview for NTU-60, xsub / xset for NTU-120. Files without any
 body are skipped and counted even without an ignore list. Normalise in the
 pipeline with ``PreNormalize3DPerFrame`` (the NTU configs do). Outputs are
-written atomically and never overwritten without ``--force``.
+written atomically and never overwritten without ``--force``. Nothing is
+written when no file was converted (the report says what was skipped and
+why) or a split is empty (``--drop-empty-splits`` leaves it out, e.g. for a
+folder with one camera only).
 """
 import argparse
 import os.path as osp
@@ -26,7 +29,8 @@ from mmengine.utils import ProgressBar  # noqa: E402
 
 from usdrl_mm.datasets.converters import convert_ntu_rgbd, read_name_list
 from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
-from usdrl_mm.datasets.converters.report import write_checked  # noqa
+from usdrl_mm.datasets.converters.report import (  # noqa: E402
+    add_drop_empty_splits_argument, write_checked)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -65,6 +69,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--skip-malformed',
         action='store_true',
         help='skip and count malformed files instead of stopping')
+    add_drop_empty_splits_argument(parser)
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing output')
     return parser.parse_args(argv)
@@ -98,7 +103,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     print()
     num_classes = 60 if args.dataset == 'ntu60' else 120
-    return write_checked(data, args.out, report, num_classes, force=args.force)
+    return write_checked(
+        data,
+        args.out,
+        report,
+        num_classes,
+        force=args.force,
+        drop_empty_splits=args.drop_empty_splits)
 
 
 if __name__ == '__main__':

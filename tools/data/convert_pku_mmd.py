@@ -2,7 +2,8 @@
 
     python tools/data/convert_pku_mmd.py \
         --skeletons PKU_Skeleton_Renew --labels Train_Label_PKU_final \
-        --xsub-split split/cross-subject.txt --xview-split split/cross-view.txt \
+        --xsub-split split/cross-subject.txt \
+        --xview-split split/cross-view.txt \
         --out data/skeleton/pkummd1_3d.pkl
 
 Writes the untrimmed pickle (``UntrimmedPoseDataset``: detection,
@@ -11,10 +12,14 @@ segmentation); ``--trimmed-out`` also writes one clip per action instance
 cross-view validates on the views of ``--xview-val-views`` and
 cross-subject on the video ids of ``--xsub-val-ids`` (part I: 291-334).
 Outputs are written atomically and never overwritten without ``--force``.
+Both outputs are checked before either is written; an empty split (e.g. a
+folder without the validation videos) is an error, as in
+``check_annotations.py``, unless ``--drop-empty-splits`` leaves it out.
 """
 import argparse
 import os.path as osp
 import sys
+from typing import List, Optional
 
 try:
     import usdrl_mm  # noqa: F401
@@ -23,9 +28,11 @@ except ImportError:  # a fresh clone without `pip install -e .`
 
 from mmengine.utils import ProgressBar  # noqa: E402
 
-from usdrl_mm.datasets.annotation_checks import check_annotations  # noqa: E402
 from usdrl_mm.datasets.converters import atomic_dump  # noqa: E402
 from usdrl_mm.datasets.converters import convert_pku_mmd, trim_instances
+from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
+from usdrl_mm.datasets.converters.report import (  # noqa: E402
+    add_drop_empty_splits_argument, check_converted, print_refusal)
 
 
 def id_range(text: str) -> list:
@@ -37,7 +44,7 @@ def id_range(text: str) -> list:
     return ids
 
 
-def main(argv=None) -> None:
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument(
         '--skeletons',
@@ -64,13 +71,17 @@ def main(argv=None) -> None:
         default='drop',
         help='instances with start > end: dropped with a warning naming the '
         'file and line (default), or swapped')
+    add_drop_empty_splits_argument(parser)
     parser.add_argument(
         '--force', action='store_true', help='overwrite existing outputs')
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
     for path in (args.out, args.trimmed_out):
-        if path and osp.exists(path) and not args.force:
-            sys.exit(f'{path} exists; pass --force to overwrite it')
+        if path and refuse_overwrite(path, args.force):
+            return 1
     split_files = {
         k: v
         for k, v in (('xsub', args.xsub_split), ('xview', args.xview_split))
@@ -78,35 +89,49 @@ def main(argv=None) -> None:
     }
     bar = None
 
-    def progress(done, total):
+    def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
             bar = ProgressBar(total)
         bar.update()
 
-    data, summary = convert_pku_mmd(
-        args.skeletons,
-        args.labels,
-        split_files,
-        xview_val_views=tuple(args.xview_val_views.split(',')),
-        xsub_val_ids=args.xsub_val_ids,
-        reversed_segments=args.reversed_segments,
-        progress=progress)
+    try:
+        data, summary = convert_pku_mmd(
+            args.skeletons,
+            args.labels,
+            split_files,
+            xview_val_views=tuple(args.xview_val_views.split(',')),
+            xsub_val_ids=args.xsub_val_ids,
+            reversed_segments=args.reversed_segments,
+            progress=progress)
+    except (OSError, ValueError) as e:
+        print(f'\nerror: {e}', file=sys.stderr)
+        return 1
     print()
-    problems = check_annotations(data['annotations'], require_label=False)
-    if problems:
-        sys.exit('converted data failed the checks:\n  ' +
-                 '\n  '.join(problems[:20]))
-    atomic_dump(data, args.out, force=args.force)
-    print(f'{args.out}: {len(data["annotations"])} sequences')
+    outputs = [(args.out, data, 'sequences', False)]
     if args.trimmed_out:
-        clips = trim_instances(data)
-        atomic_dump(clips, args.trimmed_out, force=args.force)
-        print(f'{args.trimmed_out}: {len(clips["annotations"])} clips')
+        outputs.append((args.trimmed_out, trim_instances(data), 'clips', True))
+    warnings = []
+    # both files are checked before either is written
+    for path, content, _, labelled in outputs:
+        errors, found = check_converted(
+            content,
+            drop_empty_splits=args.drop_empty_splits,
+            require_label=labelled)
+        if errors:
+            print_refusal(path, errors)
+            return 1
+        warnings += [f'{path}: {w}' for w in found]
+    for path, content, title, _ in outputs:
+        atomic_dump(content, path, force=args.force)
+        print(f'{path}: {len(content["annotations"])} {title}')
     for key, names in data['split'].items():
         print(f'  {key}: {len(names)}')
+    for warning in warnings:
+        print(f'warning: {warning}')
     print('summary: ' + ', '.join(f'{k} {v}' for k, v in summary.items()))
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

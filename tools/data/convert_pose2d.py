@@ -3,7 +3,7 @@
     # MMPose / MMAction2-demo COCO-17 results, one .json / .pkl per video
     python tools/data/convert_pose2d.py --format mmpose --input results/ \
         --img-shape 1080 1920 --labels labels.txt --out data/custom_2d.pkl
-    # OpenPose --write_json folders (BODY-25 or COCO-18), one class
+    # OpenPose --write_json folders (BODY_25, BODY_25B or COCO-18), one class
     python tools/data/convert_pose2d.py --format openpose --input json/ \
         --img-shape 720 1280 --label 3 --out data/openpose_2d.pkl
     # MediaPipe Pose landmarks (33, normalised), one .json per video
@@ -14,7 +14,9 @@
 Writes ``keypoint (M, T, V, 2)`` pixels, ``keypoint_score (M, T, V)`` and
 ``img_shape``. People are linked across frames by the rule documented in
 ``usdrl_mm/datasets/converters/pose2d.py`` (the ``--max-persons``
-highest-scoring people per frame, matched to the nearest centre). Labels
+highest-scoring people per frame, matched to the nearest centre; with
+``--tracking continuity`` a person only joins a slot within
+``--tracking-gate`` person sizes of where it was last seen). Labels
 come from ``--labels`` (``name label`` lines or a JSON object; videos
 without a label are skipped) or ``--label`` for a single class; with
 neither the pickle is unlabelled (pretraining). Splits come from
@@ -37,14 +39,17 @@ except ImportError:  # a fresh clone without `pip install -e .`
 
 from mmengine.utils import ProgressBar  # noqa: E402
 
+from usdrl_mm.datasets.converters import pose2d  # noqa: E402
 from usdrl_mm.datasets.converters import (convert_pose_videos,
                                           find_openpose_videos,
                                           read_label_file, read_mediapipe_file,
                                           read_mmpose_file,
                                           read_openpose_video, read_split_file)
 from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
-from usdrl_mm.datasets.converters.openpose import OPENPOSE_JOINTS  # noqa
-from usdrl_mm.datasets.converters.report import write_checked  # noqa
+from usdrl_mm.datasets.converters.openpose import \
+    detect_openpose_layout  # noqa: E402
+from usdrl_mm.datasets.converters.report import (  # noqa: E402
+    add_drop_empty_splits_argument, write_checked)
 from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
 from usdrl_mm.structures import get_layout  # noqa: E402
 
@@ -81,9 +86,25 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--layout',
         help='skeleton layout (default: coco for mmpose, mediapipe-33 for '
-        'mediapipe, openpose / openpose-body25 from the data for openpose)')
+        'mediapipe; for openpose openpose (18 keypoints), or for 25 '
+        'openpose-body25 (BODY_25) or openpose-body25b (BODY_25B) as the '
+        'geometry tells, refused when it does not)')
     parser.add_argument(
         '--max-persons', type=int, default=2, help='people kept per video')
+    parser.add_argument(
+        '--tracking',
+        choices=pose2d.TRACKING_RULES,
+        default='score',
+        help='how people are linked across frames: score (the most '
+        'confident per frame, to the nearest slot) or continuity (a slot '
+        'only takes a person within --tracking-gate of where it was last '
+        'seen and stays empty otherwise)')
+    parser.add_argument(
+        '--tracking-gate',
+        type=float,
+        default=pose2d.DEFAULT_GATE,
+        help='for --tracking continuity: the largest move from a slot\'s '
+        'last centre, in bounding-box diagonals of the person')
     parser.add_argument('--splits', help='JSON {split: [video names]}')
     parser.add_argument(
         '--split-name',
@@ -97,6 +118,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='skip and count malformed videos instead of stopping')
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing output')
+    add_drop_empty_splits_argument(parser)
     add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
 
@@ -164,6 +186,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             tuple(args.img_shape),
             labels,
             max_persons=args.max_persons,
+            tracking=args.tracking,
+            tracking_gate=args.tracking_gate,
             splits=splits,
             split_name=args.split_name,
             skip_malformed=args.skip_malformed,
@@ -181,14 +205,18 @@ def main(argv: Optional[List[str]] = None) -> int:
             file=sys.stderr)
         return 1
     if layout is None:  # OpenPose: the model follows from the data
-        layout = OPENPOSE_JOINTS.get(
-            data['annotations'][0]['keypoint'].shape[2])
+        try:
+            layout = detect_openpose_layout(data['annotations'], args.input)
+        except ValueError as e:
+            print(f'error: {e}', file=sys.stderr)
+            return 1
     return write_checked(
         data,
         args.out,
         report,
         args.num_classes,
         force=args.force,
+        drop_empty_splits=args.drop_empty_splits,
         title=f'videos, layout {layout}',
         require_label=args.labels is not None or args.label is not None,
         num_joints=get_layout(layout).num_joints if layout else None)

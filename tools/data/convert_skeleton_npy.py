@@ -13,6 +13,8 @@ optional frame-count array per split. Without the frame-count file, the
 valid frames are counted from the non-zero data. Every ``--split`` becomes a
 split of the pickle; samples shared by several splits are stored once.
 Outputs are written atomically and never overwritten without ``--force``.
+A split whose every sample is empty (all zeros) is an error, as in
+``check_annotations.py``; ``--drop-empty-splits`` leaves it out instead.
 """
 import argparse
 import os.path as osp
@@ -28,7 +30,8 @@ from mmengine.utils import ProgressBar  # noqa: E402
 
 from usdrl_mm.datasets.converters import convert_skeleton_npy
 from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
-from usdrl_mm.datasets.converters.report import write_checked  # noqa
+from usdrl_mm.datasets.converters.report import (  # noqa: E402
+    add_drop_empty_splits_argument, write_checked)
 from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
 from usdrl_mm.structures import get_layout  # noqa: E402
 
@@ -57,6 +60,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='subtracted from every label (1 for 1-based label files)')
     parser.add_argument(
         '--force', action='store_true', help='overwrite an existing output')
+    add_drop_empty_splits_argument(parser)
     add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
 
@@ -104,6 +108,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         report,
         args.num_classes,
         force=args.force,
+        drop_empty_splits=args.drop_empty_splits,
         num_joints=num_joints)
 
 

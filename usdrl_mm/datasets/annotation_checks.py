@@ -19,6 +19,12 @@ Two severities:
   keypoints without ``img_shape`` (``PreNormalize2D`` then assumes
   1080x1920).
 
+An empty split (a name mapped to no sample) is an error here, in the
+checker tool and in the converters, which refuse to write one (their
+``--drop-empty-splits`` leaves it out of the file instead; see
+``usdrl_mm/datasets/converters/report.py``): a dataset built on it has no
+sample, and a file that the converter wrote should pass the checker.
+
 A sample whose every person is all zeros over its valid frames (NTU's
 "missing skeleton" samples) carries no data at all. The checker tool counts
 it as an error (``empty='error'``); the datasets only log it
@@ -245,7 +251,8 @@ def check_splits(split: Any,
                           f'got {type(names).__name__}')
             continue
         if len(names) == 0:
-            errors.append(f'split {key!r} is empty')
+            errors.append(f'split {key!r} is empty (a dataset of this '
+                          'split would have no sample)')
             continue
         listed.update(names)
         absent = [n for n in names if n not in known]

@@ -5,6 +5,7 @@ import sys
 import numpy as np
 import pytest
 
+from usdrl_mm.datasets.annotation_checks import check_annotation_file
 from usdrl_mm.datasets.converters import (convert_ntu_rgbd, ntu_splits,
                                           parse_ntu_name, read_name_list,
                                           read_ntu_skeleton, select_bodies)
@@ -295,3 +296,45 @@ def test_original_body_selection_takes_slots_by_order_in_the_frame(tmp_path):
     assert data['annotations'][0]['total_frames'] == 30
     with pytest.raises(ValueError, match='body_selection'):
         convert_ntu_rgbd(str(tmp_path), body_selection='best')
+
+
+def test_cli_shows_the_report_when_every_file_is_skipped(
+        tmp_path, load_tool, capsys):
+    (tmp_path / 'S001C001P001R001A001.skeleton').write_text('2\n1\n')
+    (tmp_path / 'S001C002P001R001A002.skeleton').write_text('x\n')
+    out = tmp_path / 'out.pkl'
+    main = load_tool('convert_ntu_rgbd')
+    args = ['--skeletons', str(tmp_path), '--out', str(out)]
+    assert main(args + ['--skip-malformed']) == 1
+    err = capsys.readouterr().err
+    assert 'no sample was converted' in err
+    assert ('skipped (malformed): 2, e.g. S001C001P001R001A001, '
+            'S001C002P001R001A002') in err
+    assert 'first: ' in err and 'S001C001P001R001A001.skeleton:3: file ' \
+        'ends early' in err
+    assert not out.exists()
+
+
+def test_cli_refuses_an_empty_split_unless_dropped(tmp_path, load_tool,
+                                                   capsys):
+    """Camera 1 only: the cross-view training split (cameras 2, 3) is
+    empty, an error as in check_annotations.py."""
+    rng = np.random.default_rng(3)
+    frames = [[(ID_A, body(rng, t, 0.3))] for t in range(12)]
+    for name in ('S001C001P001R001A001', 'S001C001P003R001A002'):
+        write_skeleton(tmp_path / f'{name}.skeleton', frames)
+    out = tmp_path / 'out' / 'ntu60.pkl'
+    main = load_tool('convert_ntu_rgbd')
+    args = ['--skeletons', str(tmp_path), '--out', str(out)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "split 'xview_train' is empty" in err
+    assert '--drop-empty-splits' in err and 'kept 2, skipped 0' in err
+    assert not out.exists()
+    assert main(args + ['--drop-empty-splits']) == 0
+    assert "['xview_train'] have no converted sample" in \
+        capsys.readouterr().out
+    with open(out, 'rb') as f:
+        data = pickle.load(f)
+    assert set(data['split']) == {'xsub_train', 'xsub_val', 'xview_val'}
+    assert check_annotation_file(data, num_classes=60, layout='nturgb+d').ok

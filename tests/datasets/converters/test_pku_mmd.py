@@ -5,6 +5,7 @@ import sys
 import numpy as np
 import pytest
 
+from usdrl_mm.datasets.annotation_checks import check_annotation_file
 from usdrl_mm.datasets.converters import (convert_pku_mmd, parse_split_file,
                                           read_pku_labels, read_pku_skeleton,
                                           trim_instances)
@@ -149,3 +150,49 @@ def test_cli_writes_both_files_once(raw, repo_root):
     assert data['annotations'][0]['segments'].shape == (2, 3)
     again = subprocess.run(cmd, cwd=repo_root, capture_output=True, text=True)
     assert again.returncode != 0 and '--force' in again.stderr
+
+
+def test_cli_refuses_an_empty_split_and_writes_neither_file(
+        raw, load_tool, capsys):
+    """No video id is in 900-901: xsub_val is empty in both outputs, an
+    error as in check_annotations.py unless --drop-empty-splits."""
+    root, _, _ = raw
+    out, trimmed = root / 'pku.pkl', root / 'pku_trimmed.pkl'
+    main = load_tool('convert_pku_mmd')
+    args = [
+        '--skeletons',
+        str(root / 'skeleton'), '--labels',
+        str(root / 'label'), '--out',
+        str(out), '--trimmed-out',
+        str(trimmed), '--xsub-val-ids', '900-901'
+    ]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f'error: {out} not written' in err
+    assert "split 'xsub_val' is empty" in err and '--drop-empty-splits' in err
+    assert not out.exists() and not trimmed.exists()
+    assert main(args + ['--drop-empty-splits']) == 0
+    printed = capsys.readouterr().out
+    assert f"{trimmed}: split(s) ['xsub_val'] have no converted" in printed
+    for path, labelled in ((out, False), (trimmed, True)):
+        with open(path, 'rb') as f:
+            data = pickle.load(f)
+        assert set(data['split']) == {'xsub_train', 'xview_train', 'xview_val'}
+        assert check_annotation_file(data, require_label=labelled).ok
+
+
+def test_cli_names_a_malformed_file_without_a_traceback(
+        raw, load_tool, capsys):
+    root, _, _ = raw
+    (root / 'skeleton' / '0002-L.txt').write_text('1 2 3\n')
+    out = root / 'pku.pkl'
+    main = load_tool('convert_pku_mmd')
+    assert main([
+        '--skeletons',
+        str(root / 'skeleton'), '--labels',
+        str(root / 'label'), '--out',
+        str(out)
+    ]) == 1
+    err = capsys.readouterr().err
+    assert '0002-L.txt:1: 3 numbers, expected a multiple of 75' in err
+    assert 'Traceback' not in err and not out.exists()

@@ -1,6 +1,10 @@
+import json
+import pickle
+
 import numpy as np
 import pytest
 
+from usdrl_mm.datasets.annotation_checks import check_annotation_file
 from usdrl_mm.datasets.converters import (convert_pose_videos, read_label_file,
                                           read_split_file, track_people)
 from usdrl_mm.datasets.converters.pose2d import load_json
@@ -159,3 +163,260 @@ def test_max_persons_is_bounded(value, match):
         convert_pose_videos([('a', lambda: pytest.fail('read'))], (720, 1280),
                             max_persons=value)
     assert track_people(frames, max_persons=1000)[0].shape[0] == 3  # P, Q, R
+
+
+# --- tracking='continuity' ----------------------------------------------
+
+#: (8, 2) corners and edge midpoints of a unit box centred on 0: the mean is
+#: the centre and the bounding box is the box.
+UNIT_BOX = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [0, -1], [1, 0],
+                     [0, 1], [-1, 0]], np.float32) / 2
+
+
+def box(cx, cy, score, w=60, h=160, v=8):
+    """A person whose 8 keypoints outline a ``w x h`` box centred on
+    ``(cx, cy)``, the other ``v - 8`` on the centre: centre ``(cx, cy)``,
+    size ``hypot(w, h)``."""
+    unit = np.concatenate([UNIT_BOX, np.zeros((v - 8, 2), np.float32)])
+    return (unit * [w, h] + [cx, cy]).astype(np.float32), np.full(
+        v, score, np.float32)
+
+
+def centre(kp):
+    """``(V, 2)`` -> the mean keypoint."""
+    return kp.mean(0)
+
+
+def walker_and_background(v=8):
+    """P (60 x 160 px, score 0.9) walks right from x=100 by 20 px a frame
+    at y=300; B, a static background detection (score 0.6), stands at
+    (600, 320). P is missed in frame 3 and split into two low-scoring
+    fragments (upper and lower body, 0.5 and 0.4) in frame 5."""
+    frames, path = [], []
+    for t in range(9):
+        x = 100 + 20 * t
+        path.append((x, 300))
+        b = box(600, 320, 0.6, w=40, h=100, v=v)
+        if t == 3:
+            frames.append(frame(b))
+        elif t == 5:
+            upper = box(x, 255, 0.5, h=90, v=v)
+            lower = box(x + 4, 350, 0.4, h=60, v=v)
+            frames.append(frame(lower, b, upper))
+        else:
+            frames.append(frame(box(x, 300, 0.9, v=v), b))
+    return frames, np.array(path, np.float32)
+
+
+def test_default_tracking_jumps_to_the_background():
+    """The old rule (documented, unchanged): with the person missed or
+    fragmented, the most confident detection left, the background, takes
+    the slot for that frame."""
+    frames, path = walker_and_background()
+    kp, score = track_people(frames, max_persons=1)
+    assert kp.shape == (1, 9, 8, 2)
+    for t in (3, 5):
+        assert np.allclose(centre(kp[0, t]), (600, 320))
+        assert np.allclose(score[0, t], 0.6)
+        jump = np.linalg.norm(centre(kp[0, t]) - path[t - 1])
+        assert jump > 400
+    assert np.allclose(centre(kp[0, 4]), path[4])  # and back
+    explicit = track_people(frames, max_persons=1, tracking='score')
+    assert all(np.array_equal(a, b) for a, b in zip(explicit, (kp, score)))
+
+
+def test_continuity_follows_the_person_and_leaves_the_gap_empty():
+    frames, path = walker_and_background()
+    kp, score = track_people(frames, max_persons=1, tracking='continuity')
+    assert kp.shape == (1, 9, 8, 2)
+    # frame 3: P missed, B beyond the gate -> the slot is empty, not B
+    assert not kp[0, 3].any() and not score[0, 3].any()
+    # frame 5: a fragment of P (not B, although B scores higher)
+    assert score[0, 5, 0] in (np.float32(0.5), np.float32(0.4))
+    assert np.linalg.norm(centre(kp[0, 5]) - path[5]) < 60
+    for t in (0, 1, 2, 4, 6, 7, 8):
+        assert np.allclose(centre(kp[0, t]), path[t])
+        assert np.allclose(score[0, t], 0.9)
+    # a second slot takes B in every frame, P stays person 0
+    kp, score = track_people(frames, max_persons=2, tracking='continuity')
+    assert np.allclose([centre(k) for k in kp[1]], (600, 320))
+    assert not kp[0, 3].any()
+
+
+def crossing():
+    """A (score 0.9) walks right at y=300 and C (0.8) left at y=360; they
+    pass each other in frame 5, where C, hidden by A, is not detected. A
+    background detection (0.5) stands at (1000, 330)."""
+    frames, a_path, c_path = [], [], []
+    for t in range(11):
+        a, c = (300 + 20 * t, 300), (500 - 20 * t, 360)
+        a_path.append(a)
+        c_path.append(c)
+        people = [box(*a, 0.9), box(1000, 330, 0.5)]
+        if t != 5:
+            people.insert(0, box(*c, 0.8))
+        frames.append(frame(*people))
+    return frames, np.array(a_path, np.float32), np.array(c_path, np.float32)
+
+
+def test_two_people_crossing_keep_their_identities():
+    frames, a_path, c_path = crossing()
+    kp, score = track_people(frames, max_persons=2, tracking='continuity')
+    assert kp.shape == (2, 11, 8, 2)
+    for t in range(11):
+        assert np.allclose(centre(kp[0, t]), a_path[t])
+        if t == 5:  # C hidden: C's slot waits, B does not take it
+            assert not kp[1, 5].any() and not score[1, 5].any()
+        else:
+            assert np.allclose(centre(kp[1, t]), c_path[t])
+    # the default rule gives C's slot to the background while C is hidden
+    kp, _ = track_people(frames, max_persons=2)
+    assert np.allclose(centre(kp[1, 5]), (1000, 330))
+
+
+def test_the_gate_is_a_fraction_of_the_person_size():
+    """A 60 x 80 box has a diagonal of 100 px: with gate 0.5 a move of
+    49 px stays in the slot and one of 51 px does not."""
+
+    def moves(*xs, **kwargs):
+        frames = [frame(box(x, 100, 0.9, w=60, h=80)) for x in xs]
+        return track_people(frames, tracking='continuity', **kwargs)
+
+    kp, score = moves(100, 149, 200, max_persons=1)
+    assert np.allclose(centre(kp[0, 1]), (149, 100))
+    assert not score[0, 2].any()  # 51 px: the slot stays empty ...
+    kp, _ = moves(100, 149, 200, max_persons=2)
+    assert kp.shape[0] == 2  # ... and the person opens the free slot
+    assert not kp[0, 2].any() and not kp[1, :2].any()
+    assert np.allclose(centre(kp[1, 2]), (200, 100))
+    kp, score = moves(100, 149, 200, max_persons=1, gate=0.6)
+    assert score[0, 2].all() and np.allclose(centre(kp[0, 2]), (200, 100))
+    # a fragment is measured in the larger size, the slot's: a 30 x 40 box
+    # (diagonal 50) 45 px away joins a slot of diagonal 100
+    frames = [
+        frame(box(100, 100, 0.9, w=60, h=80)),
+        frame(box(145, 100, 0.3, w=30, h=40))
+    ]
+    _, score = track_people(frames, max_persons=1, tracking='continuity')
+    assert np.allclose(score[0, 1], 0.3)
+
+
+@pytest.mark.parametrize('tracking, gate, match', [
+    ('nearest', 0.5, r"tracking must be one of \('score', 'continuity'\), "
+     "got 'nearest'"),
+    ('continuity', 0, 'gate must be a positive number.*got 0'),
+    ('continuity', -1.0, 'gate must be a positive number.*got -1.0'),
+    ('continuity', float('nan'), 'got nan'),
+    ('continuity', float('inf'), 'got inf'),
+    ('continuity', True, 'got True'),
+    ('continuity', '0.5', "got '0.5'"),
+])
+def test_tracking_options_are_checked(tracking, gate, match):
+    frames, _ = walker_and_background()
+    with pytest.raises(ValueError, match=match):
+        track_people(frames, tracking=tracking, gate=gate)
+    with pytest.raises(ValueError, match=match):  # before reading a video
+        convert_pose_videos([('a', lambda: pytest.fail('read'))], (720, 1280),
+                            tracking=tracking,
+                            tracking_gate=gate)
+
+
+def test_convert_videos_with_continuity_counts_untracked_people():
+    frames, _ = walker_and_background()
+    videos = [('walk', lambda: frames)]
+    data, report = convert_pose_videos(
+        videos, (720, 1280), max_persons=1, tracking='continuity')
+    kp = data['annotations'][0]['keypoint']
+    assert kp.shape == (1, 9, 8, 2) and not kp[0, 3].any()
+    # 18 detections, 8 in the slot (P in 7 frames, a fragment of P in
+    # frame 5): B every frame and the other fragment are not tracked
+    assert report.notes['people_not_tracked'] == 18 - 8
+    _, report = convert_pose_videos(videos, (720, 1280), max_persons=1)
+    assert 'people_not_tracked' not in report.notes
+
+
+def mmpose_video(frames):
+    """The MMAction2 skeleton-demo JSON of :data:`Frame` s."""
+    return json.dumps([[
+        dict(keypoints=k.tolist(), keypoint_scores=s.tolist())
+        for k, s in zip(*f)
+    ] for f in frames])
+
+
+def test_cli_tracking_options(tmp_path, load_tool, capsys):
+    frames, _ = walker_and_background(v=17)  # COCO-17, mmpose's default
+    (tmp_path / 'walk.json').write_text(mmpose_video(frames))
+    out = tmp_path / 'walk.pkl'
+    args = [
+        '--format', 'mmpose', '--input',
+        str(tmp_path / 'walk.json'), '--img-shape', '720', '1280', '--out',
+        str(out), '--max-persons', '1'
+    ]
+    main = load_tool('convert_pose2d')
+    assert main(args + ['--tracking', 'continuity']) == 0, \
+        capsys.readouterr().err
+    assert 'people_not_tracked 10' in capsys.readouterr().out
+    with open(out, 'rb') as f:
+        kp = pickle.load(f)['annotations'][0]['keypoint']
+    assert not kp[0, 3].any()
+    assert main(args + ['--force']) == 0
+    with open(out, 'rb') as f:
+        kp = pickle.load(f)['annotations'][0]['keypoint']
+    assert np.allclose(centre(kp[0, 3]), (600, 320))  # the default: a jump
+    assert main(
+        args +
+        ['--force', '--tracking', 'continuity', '--tracking-gate', '0']) == 1
+    assert 'gate must be a positive number' in capsys.readouterr().err
+
+
+def test_cli_reports_what_it_skipped_when_nothing_is_left(
+        tmp_path, load_tool, capsys):
+    """--skip-malformed skipping every video: the report (what, why) and an
+    error, nothing written."""
+    (tmp_path / 'a.json').write_text('[[{"keypoints": 3}]]')
+    (tmp_path / 'b.json').write_text('{"frames": []}')
+    out = tmp_path / 'out.pkl'
+    main = load_tool('convert_pose2d')
+    args = [
+        '--format', 'mmpose', '--input',
+        str(tmp_path), '--img-shape', '720', '1280', '--out',
+        str(out), '--skip-malformed'
+    ]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert 'error: no video was converted' in err
+    assert 'kept 0, skipped 2' in err
+    assert 'skipped (malformed): 2, e.g. a, b' in err
+    assert f'first: {tmp_path / "a.json"}: frame 0 instance 0' in err
+    assert not out.exists()
+
+
+def test_cli_refuses_an_empty_split_unless_dropped(tmp_path, load_tool,
+                                                   capsys):
+    frames, _ = walker_and_background(v=17)
+    results = tmp_path / 'results'
+    results.mkdir()
+    (results / 'walk.json').write_text(mmpose_video(frames))
+    (results / 'broken.json').write_text('[[{"keypoints": 3}]]')
+    (tmp_path /
+     'splits.json').write_text('{"train": ["walk"], "val": ["broken"]}')
+    out = tmp_path / 'out.pkl'
+    main = load_tool('convert_pose2d')
+    args = [
+        '--format', 'mmpose', '--input',
+        str(results), '--img-shape', '720', '1280', '--out',
+        str(out), '--skip-malformed', '--splits',
+        str(tmp_path / 'splits.json')
+    ]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "split 'val' is empty" in err and '--drop-empty-splits' in err
+    assert 'skipped (malformed): 1, e.g. broken' in err  # and the report
+    assert not out.exists()
+    assert main(args + ['--drop-empty-splits']) == 0
+    assert "split(s) ['val'] have no converted sample and are left out" in \
+        capsys.readouterr().out
+    with open(out, 'rb') as f:
+        data = pickle.load(f)
+    assert data['split'] == {'train': ['walk']}
+    assert check_annotation_file(data, require_label=False, layout='coco').ok

@@ -119,23 +119,49 @@ def test_cli(tmp_path, arrays, repo_root, tool_env, load_tool, capsys):
     out = tmp_path / 'npy.pkl'
     args = ['--split', 'xsub_train'] + train + ['--split', 'xsub_val'] + val
     args += ['--layout', 'nturgb+d', '--out', str(out)]
+    # the only sample of xsub_val is empty: the split is left out
     done = subprocess.run(
-        [sys.executable, 'tools/data/convert_skeleton_npy.py'] + args,
+        [sys.executable, 'tools/data/convert_skeleton_npy.py'] + args +
+        ['--drop-empty-splits'],
         cwd=repo_root,
         env=tool_env,
         capture_output=True,
         text=True)
     assert done.returncode == 0, done.stderr
     assert 'kept 2, skipped 1' in done.stdout
-    assert 'xsub_train: 2' in done.stdout and 'xsub_val: 0' in done.stdout
-    assert "warning: split 'xsub_val' is empty" in done.stdout
+    assert 'xsub_train: 2' in done.stdout and 'xsub_val' not in \
+        done.stdout.split('warning')[0]
+    assert "warning: split(s) ['xsub_val'] have no converted sample and " \
+        'are left out of the file (--drop-empty-splits)' in done.stdout
     with open(out, 'rb') as f:
-        assert len(pickle.load(f)['annotations']) == 2
+        written = pickle.load(f)
+    assert len(written['annotations']) == 2
+    assert list(written['split']) == ['xsub_train']
 
     main = load_tool('convert_skeleton_npy')
     assert main(args) == 1 and '--force' in capsys.readouterr().err
+    # without --drop-empty-splits an empty split is an error, as in
+    # check_annotations.py, and nothing is written
+    before = out.read_bytes()
+    assert main(args + ['--force']) == 1
+    err = capsys.readouterr().err
+    assert "split 'xsub_val' is empty" in err and '--drop-empty-splits' in err
+    assert 'kept 2, skipped 1' in err and out.read_bytes() == before
     wrong = [a if a != 'nturgb+d' else 'coco' for a in args]
     assert main(wrong + ['--force']) == 1
     assert 'the skeleton layout has 17' in capsys.readouterr().err
     assert main(['--split', 'a', train[0], '--out', str(out), '--force']) == 1
     assert 'NAME DATA LABEL' in capsys.readouterr().err
+
+
+def test_cli_shows_the_report_when_every_sample_is_skipped(
+        tmp_path, arrays, load_tool, capsys):
+    data, names, labels = arrays
+    val = write_split(tmp_path, 'val', data[2:], names[2:], labels[2:])
+    out = tmp_path / 'npy.pkl'
+    main = load_tool('convert_skeleton_npy')
+    assert main(['--split', 'xsub_val'] + val + ['--out', str(out)]) == 1
+    err = capsys.readouterr().err
+    assert 'no sample was converted' in err
+    assert 'skipped (empty): 1, e.g. S001C003P001R001A003' in err
+    assert not out.exists()

@@ -391,24 +391,26 @@ def _convert_file(path: str,
     name = osp.basename(path)[:-len('.skeleton')]
     try:
         ids = parse_ntu_name(path)
-    except ValueError:
+    except ValueError as e:
         if not skip_malformed:
             raise
-        report.skip('bad_name', name)
+        report.skip('bad_name', name, str(e))
         return None
     if dataset == 'ntu60' and (ids.setup > NTU60_MAX_SETUP
                                or ids.action > NTU60_MAX_ACTION):
-        report.skip('other_dataset', name)
+        report.skip(
+            'other_dataset', name, f'NTU-60 has setups 1-{NTU60_MAX_SETUP} '
+            f'and actions 1-{NTU60_MAX_ACTION} (pass --dataset ntu120)')
         return None
     if name in ignored:
         report.skip('ignore_list', name)
         return None
     try:
         num_frames, tracks = read_ntu_skeleton(path)
-    except ValueError:
+    except ValueError as e:
         if not skip_malformed:
             raise
-        report.skip('malformed', name)
+        report.skip('malformed', name, str(e))
         return None
     if not tracks:
         report.skip('empty', name)
@@ -442,7 +444,9 @@ def convert_ntu_rgbd(
     NTU-60 too. Files of the other dataset are skipped (``other_dataset``),
     as are names in ``ignore`` (``ignore_list``) and files without any body
     (``empty``). A malformed file raises, or with ``skip_malformed`` is
-    skipped (``malformed``).
+    skipped (``malformed``, the first error message kept in the report).
+    When every file is skipped, ``annotations`` and every split are empty
+    and the report says why; the CLI then refuses to write.
 
     ``body_selection`` is ``'tracked'`` (bodies followed by ID, the rule of
     the module docstring) or ``'original'`` (:func:`select_bodies_by_order`,

@@ -9,7 +9,11 @@ and writes the MMAction2 2D annotation::
     frame_dir, label, total_frames, img_shape, original_shape,
     keypoint (M, T, V, 2) float32 pixels, keypoint_score (M, T, V) float32
 
-**Person tracking** (:func:`track_people`), a deliberately simple rule:
+**Person tracking** (:func:`track_people`), two deliberately simple rules.
+The centre of a person is the mean of the keypoints with a positive score,
+their size the diagonal of the bounding box of those keypoints.
+
+``tracking='score'`` (the default):
 
 1. In every frame keep the ``max_persons`` people with the highest mean
    keypoint score.
@@ -17,17 +21,52 @@ and writes the MMAction2 2D annotation::
    mean score. In every later frame the people are matched to the slots by
    the smallest summed distance between a person's centre and the slot's
    last seen centre (Hungarian matching); a person left over opens a new
-   slot while fewer than ``max_persons`` exist. The centre is the mean of
-   the keypoints with a positive score.
-3. Slots are ordered by their mean score over all frames (a frame where the
-   slot is empty counts as 0), so person 0 is the person seen longest and
-   most confidently. Frames where a slot is empty are zeros, score 0.
+   slot while fewer than ``max_persons`` exist.
 
 There is no distance gate: with at most ``max_persons`` people kept per
-frame, someone entering as someone else leaves takes over that slot.
+frame, someone entering as someone else leaves takes over that slot, and
+in a frame where the estimator misses a person or splits them into
+low-scoring fragments, a static background detection takes the person's
+slot (a jump of hundreds of pixels, and back).
+
+``tracking='continuity'`` adds a distance gate:
+
+1. Every person of a frame is a candidate, not only the ``max_persons``
+   most confident, so a person stays tracked in a frame where a background
+   detection scores higher.
+2. Each slot keeps the centre and size of the person it last held. A
+   person may join a slot only if their centre is within ``gate`` times
+   the larger of the two sizes (the slot's and the person's) of the slot's
+   last centre; among the pairs within the gate, the matching takes as
+   many as it can, then the smallest summed distance (Hungarian).
+3. A slot with no person within its gate stays empty in that frame (zeros,
+   score 0) and keeps waiting at its last centre: it never takes a far
+   detection. A person matched to no slot opens a new slot while fewer
+   than ``max_persons`` exist, most confident first (in the first frame
+   with people that is the ``'score'`` rule's start); otherwise they are
+   left out.
+
+The gate is relative to the person's size, so one value fits every image
+resolution and camera distance: a walking person moves a few hundredths
+of their bounding-box diagonal per frame (at 30 fps), while the centre of
+a fragment (the upper or lower body alone) lies about a quarter of a
+diagonal from the whole person's. The default ``gate=0.5`` keeps fragments
+and several missed frames of walking on the track and refuses a background
+detection more than half a person away. Taking the larger size means a
+fragment is judged in the whole person's size (before and after it)
+rather than its own small one; an absolute pixel gate would need a value
+per resolution and camera distance. Slots are never freed: a person who
+comes back beyond the gate from where they were lost needs a free slot (a
+larger ``max_persons``), and a leftover fragment can open a short track
+of its own while a slot is free.
+
+With both rules, slots are finally ordered by their mean score over all
+frames (a frame where the slot is empty counts as 0), so person 0 is the
+person seen longest and most confidently. Frames where a slot is empty are
+zeros, score 0.
 """
 import json
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -42,6 +81,11 @@ Frame = Tuple[np.ndarray, np.ndarray]
 #: typo like 10**12 would otherwise end in a MemoryError, while crowded
 #: scenes give pose estimators a few dozen people and the models take 1-2.
 MAX_PERSONS = 1000
+#: The tracking rules of :func:`track_people` (module docstring).
+TRACKING_RULES = ('score', 'continuity')
+#: The default gate of ``tracking='continuity'``: a fraction of the
+#: person's bounding-box diagonal (module docstring).
+DEFAULT_GATE = 0.5
 
 
 def check_max_persons(max_persons: Any, name: str = 'max_persons') -> int:
@@ -128,49 +172,130 @@ def person_centres(keypoints: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return (keypoints * weight[..., None]).sum(1) / weight.sum(1)[:, None]
 
 
+def person_sizes(keypoints: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """``(N, V, 2), (N, V) -> (N, )``: the diagonal of the bounding box of
+    each person's keypoints with a positive score (all keypoints when none
+    has)."""
+    valid = scores > 0
+    valid[~valid.any(1)] = True
+    # (N, V, 1) mask: invalid keypoints become +-inf so min / max skip them
+    mask = valid[..., None]
+    lo = np.where(mask, keypoints, np.inf).min(1)
+    hi = np.where(mask, keypoints, -np.inf).max(1)
+    return np.linalg.norm(hi - lo, axis=-1)
+
+
+def check_tracking(tracking: Any, gate: Any) -> Tuple[str, float]:
+    """``tracking`` and ``gate`` of :func:`track_people`, checked.
+
+    Raises:
+        ValueError: If ``tracking`` is not one of :data:`TRACKING_RULES` or
+            ``gate`` is not a positive finite number.
+    """
+    if tracking not in TRACKING_RULES:
+        raise ValueError(f'tracking must be one of {TRACKING_RULES}, got '
+                         f'{tracking!r}')
+    if isinstance(gate, bool) or not isinstance(gate, Real) \
+            or not 0 < gate < float('inf'):
+        raise ValueError('the tracking gate must be a positive number, a '
+                         "fraction of the person's bounding-box diagonal "
+                         f'(default {DEFAULT_GATE}), got {gate!r}')
+    return tracking, float(gate)
+
+
 def track_people(frames: Sequence[Frame],
-                 max_persons: int = 2) -> Tuple[np.ndarray, np.ndarray]:
+                 max_persons: int = 2,
+                 tracking: str = 'score',
+                 gate: float = DEFAULT_GATE) -> Tuple[np.ndarray, np.ndarray]:
     """Link the people of consecutive frames into ``M <= max_persons``
-    slots by the rule of the module docstring.
+    slots by the rules of the module docstring.
+
+    Args:
+        frames: The :data:`Frame` of every frame of the video.
+        max_persons (int): Slots kept, 1 to :data:`MAX_PERSONS`.
+        tracking (str): ``'score'`` (default, no distance gate) or
+            ``'continuity'`` (a slot only takes a person within ``gate``).
+        gate (float): For ``'continuity'``: the largest distance from a
+            slot's last centre, as a fraction of the person's bounding-box
+            diagonal, at which a person may join it. Ignored by
+            ``'score'``.
 
     Returns:
         tuple: ``keypoint (M, T, V, 2)`` and ``keypoint_score (M, T, V)``,
         float32.
 
     Raises:
-        ValueError: If no frame has a person, or ``max_persons`` is not
-            from 1 to :data:`MAX_PERSONS`.
+        ValueError: If no frame has a person, ``max_persons`` is not from 1
+            to :data:`MAX_PERSONS`, or ``tracking`` / ``gate`` is invalid.
     """
+    kp, score, _ = _track(frames, max_persons, tracking, gate)
+    return kp, score
+
+
+def _track(frames: Sequence[Frame], max_persons: int, tracking: str,
+           gate: float) -> Tuple[np.ndarray, np.ndarray, int]:
+    """:func:`track_people` and the number of people it placed in a
+    slot."""
     max_persons = check_max_persons(max_persons)
+    tracking, gate = check_tracking(tracking, gate)
     num_joints = next((f[0].shape[1] for f in frames if len(f[0])), 0)
     t = len(frames)
     kp = np.zeros((max_persons, t, num_joints, 2), np.float32)
     score = np.zeros((max_persons, t, num_joints), np.float32)
     last = np.zeros((max_persons, 2), np.float32)  # last centre of a slot
-    num_slots = 0
+    size = np.zeros(max_persons, np.float32)  # last size of a slot
+    num_slots = placed = 0
     for i, (fkp, fsc) in enumerate(frames):
         if len(fkp) == 0:
             continue
-        top = np.argsort(-fsc.mean(1), kind='stable')[:max_persons]
-        fkp, fsc = fkp[top], fsc[top]
+        by_score = np.argsort(-fsc.mean(1), kind='stable')
+        if tracking == 'score':
+            fkp, fsc = fkp[by_score[:max_persons]], fsc[by_score[:max_persons]]
+            by_score = np.arange(len(fkp))
         centres = person_centres(fkp, fsc)
-        slot_of = np.full(len(top), -1)
+        sizes = person_sizes(fkp, fsc)
+        slot_of = np.full(len(fkp), -1)
         if num_slots:
             # (N, 1, 2) - (1, S, 2) -> (N, S) distances to the slots
             cost = np.linalg.norm(
                 centres[:, None] - last[None, :num_slots], axis=-1)
-            rows, cols = linear_sum_assignment(cost)
+            if tracking == 'score':
+                rows, cols = linear_sum_assignment(cost)
+            else:
+                rows, cols = _gated_matching(
+                    cost,
+                    gate * np.maximum(sizes[:, None], size[None, :num_slots]))
             slot_of[rows] = cols
-        for p in np.flatnonzero(slot_of < 0):
-            slot_of[p] = num_slots  # room is left: at most max_persons
-            num_slots += 1
-        kp[slot_of, i] = fkp
-        score[slot_of, i] = fsc
-        last[slot_of] = centres
+        for p in by_score:
+            if slot_of[p] < 0 and num_slots < max_persons:
+                slot_of[p] = num_slots
+                num_slots += 1
+        kept = np.flatnonzero(slot_of >= 0)
+        kp[slot_of[kept], i] = fkp[kept]
+        score[slot_of[kept], i] = fsc[kept]
+        last[slot_of[kept]] = centres[kept]
+        size[slot_of[kept]] = sizes[kept]
+        placed += len(kept)
     if num_slots == 0:
         raise ValueError('no person in any frame')
     order = np.argsort(-score[:num_slots].mean(axis=(1, 2)), kind='stable')
-    return kp[order], score[order]
+    return kp[order], score[order], placed
+
+
+def _gated_matching(cost: np.ndarray,
+                    reach: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the ``(N, S)`` matching that takes the most
+    pairs with ``cost <= reach``, then the smallest summed cost; pairs
+    beyond their reach are left out."""
+    inside = cost <= reach
+    if not inside.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # a pair outside costs more than all pairs inside together, so the
+    # Hungarian matching first maximises the pairs inside
+    penalty = 2 * float(cost[inside].sum()) + 1.0
+    rows, cols = linear_sum_assignment(np.where(inside, cost, penalty))
+    ok = inside[rows, cols]
+    return rows[ok], cols[ok]
 
 
 def read_label_file(path: str) -> Dict[str, int]:
@@ -216,15 +341,16 @@ def read_split_file(path: str) -> Dict[str, List[str]]:
 
 
 def convert_pose_videos(
-    videos: Sequence[Tuple[str, Callable[[], List[Frame]]]],
-    img_shape: Tuple[int, int],
-    labels: Optional[Union[Dict[str, int], int]] = None,
-    max_persons: int = 2,
-    splits: Optional[Dict[str, List[str]]] = None,
-    split_name: str = 'train',
-    skip_malformed: bool = False,
-    progress: Optional[Callable[[int, int], None]] = None
-) -> Tuple[Dict, ConversionReport]:
+        videos: Sequence[Tuple[str, Callable[[], List[Frame]]]],
+        img_shape: Tuple[int, int],
+        labels: Optional[Union[Dict[str, int], int]] = None,
+        max_persons: int = 2,
+        splits: Optional[Dict[str, List[str]]] = None,
+        split_name: str = 'train',
+        skip_malformed: bool = False,
+        progress: Optional[Callable[[int, int], None]] = None,
+        tracking: str = 'score',
+        tracking_gate: float = DEFAULT_GATE) -> Tuple[Dict, ConversionReport]:
     """Convert videos given as ``(name, load_frames)`` pairs.
 
     Args:
@@ -239,13 +365,21 @@ def convert_pose_videos(
         splits (dict, optional): ``{split: [names]}``; names that were not
             converted are left out. Default: every video in ``split_name``.
         split_name (str): The split of every video when ``splits`` is None.
-        skip_malformed (bool): Skip (``malformed``) instead of raising.
+        skip_malformed (bool): Skip (``malformed``, with the first error
+            message in the report) instead of raising.
         progress (callable, optional): ``progress(done, total)``.
+        tracking (str): The :func:`track_people` rule, ``'score'``
+            (default) or ``'continuity'``.
+        tracking_gate (float): The ``gate`` of ``'continuity'``, a
+            fraction of the person's bounding-box diagonal.
 
     Returns:
-        tuple: The pickle dict and a :class:`ConversionReport`.
+        tuple: The pickle dict and a :class:`ConversionReport`. When every
+        video is skipped, ``annotations`` is empty and the report says what
+        was skipped and why; the CLI then refuses to write.
     """
     max_persons = check_max_persons(max_persons)
+    tracking, tracking_gate = check_tracking(tracking, tracking_gate)
     h, w = (int(x) for x in img_shape)
     if h < 1 or w < 1:
         raise ValueError(f'img_shape must be positive (height, width), got '
@@ -264,19 +398,23 @@ def convert_pose_videos(
             continue
         try:
             frames = load()
-        except ValueError:
+        except ValueError as e:
             if not skip_malformed:
                 raise
-            report.skip('malformed', name)
+            report.skip('malformed', name, str(e))
             continue
         if not any(len(f[0]) for f in frames):
             report.skip('empty', name)
             continue
-        kp, score = track_people(frames, max_persons)
+        kp, score, placed = _track(frames, max_persons, tracking,
+                                   tracking_gate)
         report.note('frames_without_people',
                     sum(len(f[0]) == 0 for f in frames))
         report.note('people_beyond_max_persons',
                     sum(max(len(f[0]) - max_persons, 0) for f in frames))
+        if tracking == 'continuity':
+            report.note('people_not_tracked',
+                        sum(len(f[0]) for f in frames) - placed)
         anno = dict(
             frame_dir=name,
             keypoint=kp,

@@ -13,10 +13,12 @@ per split:
 Each sample becomes ``keypoint (M, T', V, C)`` float32 with ``T'`` the valid
 frames: the frame-count file capped at T, or without one the frames up to
 the last frame with a non-zero value (data that was loop-padded to T then
-counts as T frames; pass the frame-count file for it). Persons after the
-that are all zeros are dropped, like absent persons in MMAction2's NTU
-pickles, so person 0 always holds data. Names lose their folder and extension
-(``.../S001C001P001R001A001.skeleton`` -> ``S001C001P001R001A001``).
+counts as T frames; pass the frame-count file for it). Persons that are
+all zeros are dropped, like absent persons in MMAction2's NTU pickles, so
+person 0 always holds data. A sample without any non-zero value is skipped
+(``empty``); a split left without samples makes the CLI refuse to write
+(``usdrl_mm/datasets/converters/report.py``). Names lose their folder and
+extension (``.../S001C001P001R001A001.skeleton`` -> ``S001C001P001R001A001``).
 
 Several splits (e.g. the xsub and xview folders of UmURL) go into one
 pickle; a sample listed by more than one split is stored once, and its
