@@ -1,5 +1,5 @@
-"""The 'ntu-upper-13' layout, its configs, and a training step on NTU-25
-data converted to it."""
+"""The 'ntu-upper-13' layout, its configs, a training step of each
+training config and a kNN evaluation on NTU-25 data converted to it."""
 import os.path as osp
 import pickle
 from dataclasses import replace
@@ -7,15 +7,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
-from mmaction.registry import DATASETS, MODELS
+from mmaction.registry import DATASETS, METRICS, MODELS
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 
 from projects.upper_body_layout import NTU_UPPER13
 from projects.upper_body_layout.ntu_upper_13 import register_once
-from usdrl_mm.datasets.converters.select_joints import (joint_index,
-                                                        select_joints)
+from usdrl_mm.datasets.converters.select_joints import joint_index
 from usdrl_mm.structures import bones_from_joints, get_layout
 
 CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs')
@@ -25,6 +24,12 @@ PRETRAIN = osp.join(
 LINEAR = osp.join(
     CONFIGS,
     'dste-tiny-upper13-linear_1xb64-joint-20e_synthetic-xsub-keypoint-3d.py')
+FINETUNE = osp.join(
+    CONFIGS, 'dste-tiny-upper13-finetune_1xb32-joint-20e_synthetic-xsub-'
+    'keypoint-3d.py')
+KNN = osp.join(
+    CONFIGS,
+    'dste-tiny-upper13-knn_1xb128-joint_synthetic-xsub-keypoint-3d.py')
 
 
 def ancestors(parents, v):
@@ -74,35 +79,65 @@ def test_importing_again_is_harmless_but_a_clash_is_not():
     assert get_layout('ntu-upper-13') is NTU_UPPER13
 
 
-@pytest.mark.parametrize('path', [PRETRAIN, LINEAR], ids=osp.basename)
+def datasets_of(cfg):
+    """``(where, dataset dict)`` of every dataset of the config's loaders,
+    ``where`` as ``'val_dataloader'``; a kNN test set gives its gallery and
+    query (``'test_dataloader.gallery'``)."""
+    found = []
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg.get(loader, {}).get('dataset')
+        if dataset is None:
+            continue
+        parts = [(n, dataset[n]) for n in ('gallery', 'query') if n in dataset]
+        found += [(f'{loader}.{n}', d) for n, d in parts]
+        found += [] if parts else [(loader, dataset)]
+    return found
+
+
+@pytest.mark.parametrize(
+    'path', [PRETRAIN, LINEAR, FINETUNE, KNN], ids=osp.basename)
 def test_config_speaks_the_layout(path):
     cfg = Config.fromfile(path)
     assert 'projects.upper_body_layout' in cfg.custom_imports.imports
     assert cfg.model.data_preprocessor.layout == 'ntu-upper-13'
-    assert cfg.model.backbone.num_joints == 13
+    backbone = cfg.model.backbone
+    assert backbone.num_joints == 13
     names = NTU_UPPER13.joint_names
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        if loader not in cfg:
-            continue
-        dataset = cfg[loader].dataset
-        assert dataset.layout == 'ntu-upper-13'
-        assert dataset.ann_file == 'data/synthetic/synthetic_upper13_3d.pkl'
+    datasets = datasets_of(cfg)
+    assert [where for where, _ in datasets] == {
+        PRETRAIN: ['train_dataloader'],
+        KNN: ['test_dataloader.gallery', 'test_dataloader.query']
+    }.get(path, ['train_dataloader', 'val_dataloader', 'test_dataloader'])
+    for where, dataset in datasets:
+        assert dataset.layout == 'ntu-upper-13', where
+        assert dataset.ann_file == \
+            'data/synthetic/synthetic_upper13_3d.pkl', where
         norm = dataset.pipeline[0]
         assert norm.type == 'PreNormalize3DPerFrame'
         # the indices name the joints the NTU normalisation means
         assert names[norm.center_joint] == 'spine_mid'
         assert [names[v] for v in norm.xaxis] == \
             ['left_shoulder', 'right_shoulder']
+        # the clips have the backbone's persons and frames
+        steps = pipeline_transforms(dataset.pipeline)
+        assert [
+            t['num_person'] for t in steps if t['type'] == 'FormatGCNInput'
+        ] == [backbone.num_persons]
+        assert {
+            t['clip_len']
+            for t in steps if t['type'] == 'TemporalCropResize'
+        } == {backbone.clip_len}
     picks = [
-        t['num_joints'] for t in pipeline_transforms(cfg)
+        t['num_joints'] for _, d in datasets
+        for t in pipeline_transforms(d.pipeline)
         if t['type'] in ('RandomJointMask', 'RandomJointLinearMap')
     ]
     assert picks == ([8, 8] if path == PRETRAIN else [])
 
 
-def pipeline_transforms(cfg):
-    """Every transform dict of the training pipeline, nested ones too."""
-    stack, found = list(cfg.train_dataloader.dataset.pipeline), []
+def pipeline_transforms(pipeline):
+    """Every transform dict of a pipeline, nested ones too."""
+    stack, found = list(pipeline), []
     while stack:
         item = stack.pop()
         if isinstance(item, (list, tuple)):
@@ -111,17 +146,6 @@ def pipeline_transforms(cfg):
             found.append(item)
             stack += [v for v in item.values() if isinstance(v, list)]
     return found
-
-
-@pytest.fixture(scope='module')
-def upper_data(synthetic_data, tmp_path_factory):
-    """The fixture's NTU-25 trimmed set, converted to 'ntu-upper-13'."""
-    with open(synthetic_data['trimmed'], 'rb') as f:
-        source = pickle.load(f)
-    path = tmp_path_factory.mktemp('upper13') / 'synthetic_upper13_3d.pkl'
-    with open(path, 'wb') as f:
-        pickle.dump(select_joints(source, to_layout='ntu-upper-13'), f)
-    return source, str(path)
 
 
 def build(path, ann_file, hidden_dim=16):
@@ -139,8 +163,9 @@ def build(path, ann_file, hidden_dim=16):
 
 
 @pytest.mark.parametrize(
-    'path,shape', [(PRETRAIN, (4, 2, 64, 13, 3)), (LINEAR, (1, 2, 64, 13, 3))],
-    ids=['pretrain', 'linear'])
+    'path,shape', [(PRETRAIN, (4, 2, 64, 13, 3)), (LINEAR, (1, 2, 64, 13, 3)),
+                   (FINETUNE, (1, 2, 64, 13, 3))],
+    ids=['pretrain', 'linear', 'finetune'])
 def test_a_train_step_on_converted_data(upper_data, path, shape):
     cfg, dataset, model = build(path, upper_data[1])
     np.random.seed(0)
@@ -149,6 +174,29 @@ def test_a_train_step_on_converted_data(upper_data, path, shape):
     wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     losses = model.train_step(pseudo_collate(batch), wrapper)
     assert losses and all(torch.isfinite(v) for v in losses.values())
+
+
+def test_knn_config_retrieves_on_converted_data(upper_data):
+    """The kNN test set and model of the config, built on converted data:
+    features of gallery and query clips, and a score from them."""
+    cfg = Config.fromfile(KNN)
+    for part in ('gallery', 'query'):
+        cfg.test_dataloader.dataset[part].ann_file = upper_data[1]
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    assert len(dataset) == 72  # 48 xsub_train + 24 xsub_val clips
+    cfg.model.backbone.hidden_dim = 16
+    model = MODELS.build(cfg.model).eval()
+    # 6 gallery and 6 query clips, 2 of each class where the set has them
+    picks = list(range(0, 48, 8)) + list(range(48, 72, 4))
+    batch = pseudo_collate([dataset[i] for i in picks])
+    assert tuple(batch['inputs'][0].shape) == (1, 2, 64, 13, 3)
+    samples = model.test_step(batch)
+    assert [s.knn_role for s in samples] == ['gallery'] * 6 + ['query'] * 6
+    assert all(s.clip_feature.shape == (32, ) for s in samples)
+    metric = METRICS.build(dict(type='KNNMetric', ks=(1, )))
+    metric.process(batch, [s.to_dict() for s in samples])
+    top1 = metric.compute_metrics(metric.results)['top1_k1']
+    assert 0 <= top1 <= 1
 
 
 def test_bone_modality_uses_the_new_parents(upper_data):
