@@ -10,7 +10,8 @@ import torch
 from mmengine.config import Config
 
 from usdrl_mm.apis import init_model
-from usdrl_mm.engine import (CheckpointMismatchError, check_checkpoint_fit,
+from usdrl_mm.engine import (CheckpointFitHook, CheckpointMismatchError,
+                             check_checkpoint_fit, check_pretrained_fit,
                              configure_checkpoint_fit)
 from usdrl_mm.engine.checkpoint_fit import describe_checkpoint
 
@@ -123,6 +124,56 @@ def test_init_model_refuses_unless_not_strict(recognizer,
     ckpt = torch.load(pretraining_checkpoint, weights_only=True)['state_dict']
     assert torch.equal(loose.backbone.spatial_pos,
                        ckpt['backbone.spatial_pos'])
+
+
+def test_a_pretrained_init_cfg_must_fit_its_module(pretraining_checkpoint,
+                                                   tmp_path):
+
+    def probe(checkpoint, **backbone):
+        options = dict(TINY)
+        options['model.backbone.init_cfg'] = dict(
+            type='Pretrained', checkpoint=checkpoint, prefix='backbone.')
+        options.update({f'model.backbone.{k}': v for k, v in backbone.items()})
+        return init_model(REC_CFG, cfg_options=options)
+
+    # the MG-FD checkpoint's encoder fits the probe's: the projector keys
+    # are not under the prefix, so they do not count
+    check_pretrained_fit(probe(pretraining_checkpoint))
+    # a 13-joint probe on the 25-joint encoder: refused with the shapes
+    with pytest.raises(CheckpointMismatchError) as err:
+        check_pretrained_fit(probe(pretraining_checkpoint, num_joints=13))
+    message = str(err.value)
+    assert pretraining_checkpoint in message
+    assert "keys under 'backbone.'" in message
+    assert 'model.backbone' in message and 'spatial_pos' in message
+    assert '--allow-partial' in message
+    # an encoder with a key missing (mmengine's initialiser only logs it)
+    partial = str(tmp_path / 'partial.pth')
+    ckpt = torch.load(pretraining_checkpoint, weights_only=True)
+    del ckpt['state_dict']['backbone.spatial_pos']
+    torch.save(ckpt, partial)
+    with pytest.raises(CheckpointMismatchError, match='missing: spatial_pos'):
+        check_pretrained_fit(probe(partial))
+    # a model without a Pretrained init_cfg has nothing to check
+    check_pretrained_fit(init_model(REC_CFG, cfg_options=TINY))
+
+
+def test_the_hook_checks_pretrained_weights_before_training(
+        pretraining_checkpoint):
+    options = dict(TINY, **{'model.backbone.num_joints': 13})
+    options['model.backbone.init_cfg'] = dict(
+        type='Pretrained',
+        checkpoint=pretraining_checkpoint,
+        prefix='backbone.')
+    model = init_model(REC_CFG, cfg_options=options)
+
+    class FakeRunner:
+        pass
+
+    runner = FakeRunner()
+    runner.model = model
+    with pytest.raises(CheckpointMismatchError, match='spatial_pos'):
+        CheckpointFitHook().before_train(runner)
 
 
 def test_configure_checkpoint_fit_keeps_a_configured_hook():

@@ -4,7 +4,7 @@ from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
-from ..checkpoint_fit import check_checkpoint_fit
+from ..checkpoint_fit import check_checkpoint_fit, check_pretrained_fit
 
 
 @HOOKS.register_module()
@@ -20,6 +20,11 @@ class CheckpointFitHook(Hook):
     ``tools/test.py`` and ``tools/train.py`` add it unless
     ``--allow-partial`` is given.
 
+    In ``before_train`` it also checks the checkpoint of every ``Pretrained``
+    ``init_cfg`` (the encoder of a linear probe or fine-tune) against the
+    module it initialises
+    (:func:`~usdrl_mm.engine.checkpoint_fit.check_pretrained_fit`).
+
     Args:
         unused_prefixes (sequence[str]): Checkpoint keys under these
             prefixes need not be in the model, e.g. ``('projector.',
@@ -31,9 +36,18 @@ class CheckpointFitHook(Hook):
     def __init__(self, unused_prefixes: Sequence[str] = ()) -> None:
         self.unused_prefixes = tuple(unused_prefixes)
 
-    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        model = runner.model.module if is_model_wrapper(
+    def before_train(self, runner) -> None:
+        # only when training: a test run does not initialise the weights,
+        # and its config may name a pretraining file that is not there
+        check_pretrained_fit(self._model(runner))
+
+    @staticmethod
+    def _model(runner):
+        return runner.model.module if is_model_wrapper(
             runner.model) else runner.model
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        model = self._model(runner)
         source = runner.cfg.get('load_from') or 'the checkpoint'
         check_checkpoint_fit(
             model,
