@@ -558,6 +558,14 @@ def test_raw_ntu_skeleton_files_read_as_the_converter_does(tmp_path):
     np.testing.assert_array_equal(source.annotations[0]['keypoint'],
                                   converted['annotations'][0]['keypoint'])
     assert source.annotations[0]['frame_dir'] == 'S001C001P001R001A001'
+    # the papers' rule, as the converter's --body-selection original
+    original = load_skeletons(str(path), body_selection='original')
+    by_order, _ = convert_ntu_rgbd(str(tmp_path), body_selection='original')
+    np.testing.assert_array_equal(original.annotations[0]['keypoint'],
+                                  by_order['annotations'][0]['keypoint'])
+    assert original.annotations[0]['keypoint'].shape == (2, 12, 25, 3)
+    with pytest.raises(ValueError, match='body_selection must be one of'):
+        load_skeletons(str(path), body_selection='energy')
 
 
 def test_an_annotation_without_keypoint_names_the_file(tmp_path):
@@ -583,6 +591,7 @@ def test_ntu_reader_dicts_in_npy_files(tmp_path):
     path = tmp_path / 'S001C001P001R001A001.skeleton.npy'
     np.save(path, content, allow_pickle=True)
     source = load_skeletons(str(path))
+    assert source.layout == 'nturgb+d'  # the reader's format fixes it
     anno = source.annotations[0]
     assert anno['frame_dir'] == 'S001C001P001R001A001'
     np.testing.assert_allclose(

@@ -51,13 +51,12 @@ import numpy as np
 import torch
 from mmengine.logging import print_log
 
-from usdrl_mm.datasets.converters import (find_openpose_videos,
+from usdrl_mm.datasets.converters import (arrange_bodies, find_openpose_videos,
                                           frames_from_mmpose,
                                           most_energetic_slots,
                                           read_mediapipe_file,
                                           read_ntu_skeleton,
-                                          read_openpose_video, select_bodies,
-                                          track_people)
+                                          read_openpose_video, track_people)
 from usdrl_mm.datasets.converters.mediapipe import MEDIAPIPE_JOINTS
 from usdrl_mm.datasets.converters.mmpose_coco import COCO17_JOINTS
 from usdrl_mm.datasets.converters.openpose import detect_openpose_layout
@@ -518,7 +517,9 @@ def _ntu_reader_sample(content: Dict, path: str,
 
 def _read_npy(path: str,
               max_persons: int = 2,
-              trust_pickle: bool = False) -> List[Dict]:
+              trust_pickle: bool = False) -> Tuple[List[Dict], Optional[str]]:
+    """The samples of a ``.npy`` file and the layout its format fixes
+    (``'nturgb+d'`` for NTU's ``txt2npy`` dicts, else None)."""
     try:
         kp = load_npy(path, trust=trust_pickle)
     except UntrustedPickleError:
@@ -528,7 +529,9 @@ def _read_npy(path: str,
                          f'({type(e).__name__}: {e})') from None
     if isinstance(kp, np.ndarray) and kp.dtype == object and kp.ndim == 0 \
             and isinstance(kp.item(), dict) and 'skel_body0' in kp.item():
-        return _ntu_reader_sample(kp.item(), path, max_persons)
+        annos = _ntu_reader_sample(kp.item(), path, max_persons)
+        joints = annos[0]['keypoint'].shape[2]
+        return annos, 'nturgb+d' if joints == 25 else None
     if kp.dtype.kind not in 'fiu':
         raise ValueError(f'{path}: a {kp.dtype} array; expected real '
                          'floating-point or integer numbers of shape '
@@ -552,7 +555,7 @@ def _read_npy(path: str,
             frame_dir=name,
             keypoint=kp.astype(np.float32),
             total_frames=kp.shape[1])
-    ]
+    ], None
 
 
 def _read_pkl(path: str, content: Any) -> List[Dict]:
@@ -577,12 +580,13 @@ def _read_pkl(path: str, content: Any) -> List[Dict]:
     return annos
 
 
-def _read_ntu_skeleton(path: str, max_persons: int) -> List[Dict]:
+def _read_ntu_skeleton(path: str, max_persons: int,
+                       body_selection: str) -> List[Dict]:
     """A raw NTU ``.skeleton`` file as the converter reads it."""
     num_frames, tracks = read_ntu_skeleton(path)
     if not tracks:
         raise ValueError(f'{path}: no body in any frame')
-    kp = select_bodies(tracks, num_frames, max_bodies=max_persons)
+    kp = arrange_bodies(tracks, num_frames, body_selection, max_persons)
     return [
         dict(
             frame_dir=osp.splitext(osp.basename(path))[0],
@@ -597,7 +601,8 @@ def load_skeletons(path: PathLike,
                    index: Optional[Index] = None,
                    img_shape: Optional[Tuple[int, int]] = None,
                    max_persons: int = 2,
-                   trust_pickle: bool = False) -> SkeletonFile:
+                   trust_pickle: bool = False,
+                   body_selection: str = 'tracked') -> SkeletonFile:
     """Read skeletons from a file or an OpenPose folder.
 
     Args:
@@ -623,6 +628,13 @@ def load_skeletons(path: PathLike,
             unpickler, which runs any code the file names. By default only
             plain data (containers, scalars, numpy arrays) is loaded and
             anything else is refused (:mod:`usdrl_mm.fileio.safe_pickle`).
+        body_selection (str): How a raw NTU ``.skeleton`` file's bodies go
+            into person slots, as ``convert_ntu_rgbd.py --body-selection``:
+            ``'tracked'`` (default, each body whole in one slot) or
+            ``'original'`` (the papers' input). The two can order the
+            persons differently. The per-file dicts of NTU's ``txt2npy``
+            reader hold bodies by order in the frame, so they are always
+            read by the ``'original'`` rule.
 
     Returns:
         SkeletonFile: The annotations with the format and the layout (None
@@ -679,9 +691,10 @@ def load_skeletons(path: PathLike,
 
     found = layout
     if fmt == 'npy':
-        annos = _read_npy(path, max_persons, trust_pickle)
+        annos, fixed = _read_npy(path, max_persons, trust_pickle)
+        found = found or fixed
     elif fmt == 'ntu-skeleton':
-        annos = _read_ntu_skeleton(path, max_persons)
+        annos = _read_ntu_skeleton(path, max_persons, body_selection)
         found = found or 'nturgb+d'
     elif fmt == 'pkl':
         if content is None:

@@ -172,8 +172,9 @@ class UntrimmedPoseDataset(BaseActionDataset):
             frame_interval=self.frame_interval,
             video_frames=num_frames,
             gt_segments=np.asarray(video['segments'],
-                                   dtype=np.int64).reshape(-1, 3),
-            img_shape=video.get('img_shape', (1080, 1920)))
+                                   dtype=np.int64).reshape(-1, 3))
+        if 'img_shape' in video:  # 2D pixels; 3D coordinates have none
+            info['img_shape'] = video['img_shape']
         if 'keypoint_score' in video:
             score = video['keypoint_score'][:, picked].astype(np.float32)
             score[:, ~valid] = 0

@@ -415,17 +415,34 @@ def _convert_file(path: str,
     if not tracks:
         report.skip('empty', name)
         return None
-    if body_selection == 'original':
-        kp = select_bodies_by_order(tracks, num_frames, max_bodies)
-    else:
-        kp = select_bodies(tracks, num_frames, max_bodies, min_body_frames,
-                           report)
+    kp = arrange_bodies(tracks, num_frames, body_selection, max_bodies,
+                        min_body_frames, report)
     report.note('one_person_samples', int(kp.shape[0] == 1))
     return dict(
         frame_dir=name,
         label=ids.label,
         keypoint=kp,
         total_frames=int(num_frames))
+
+
+def arrange_bodies(tracks: Sequence[BodyTrack],
+                   num_frames: int,
+                   body_selection: str = 'tracked',
+                   max_bodies: int = 2,
+                   min_body_frames: int = 11,
+                   report: Optional[ConversionReport] = None) -> np.ndarray:
+    """The person slots ``(M, T, V, 3)`` of one file by one of
+    :data:`BODY_SELECTIONS`: ``'tracked'`` (:func:`select_bodies`, each
+    body whole in one slot) or ``'original'``
+    (:func:`select_bodies_by_order`, the papers' input; always
+    ``max_bodies`` slots)."""
+    if body_selection not in BODY_SELECTIONS:
+        raise ValueError(f'body_selection must be one of {BODY_SELECTIONS}, '
+                         f'got {body_selection!r}')
+    if body_selection == 'original':
+        return select_bodies_by_order(tracks, num_frames, max_bodies)
+    return select_bodies(tracks, num_frames, max_bodies, min_body_frames,
+                         report)
 
 
 def convert_ntu_rgbd(

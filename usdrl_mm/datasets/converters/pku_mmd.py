@@ -184,9 +184,7 @@ def convert_pku_mmd(
                 frame_dir=name,
                 keypoint=kp,
                 total_frames=kp.shape[1],
-                segments=segments,
-                img_shape=(1080, 1920),
-                original_shape=(1080, 1920)))
+                segments=segments))  # Kinect metres: no image shape
         if progress is not None:
             progress(i + 1, len(names))
 
@@ -228,9 +226,7 @@ def trim_instances(data: Dict, min_frames: int = 1) -> Dict:
                     frame_dir=name,
                     label=int(label),
                     keypoint=anno['keypoint'][:, start:end].copy(),
-                    total_frames=int(end - start),
-                    img_shape=anno['img_shape'],
-                    original_shape=anno['original_shape']))
+                    total_frames=int(end - start)))
     split = {}
     for key, videos in data['split'].items():
         members = set(videos)
