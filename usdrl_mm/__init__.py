@@ -7,7 +7,10 @@ configs load it with
 # isort: skip_file
 from . import _compat
 
-_compat.apply()  # before anything imports mmaction.models or loads weights
+# the package's only import-time side effects, each applied only where the
+# installed versions need it; before anything imports mmaction.models or
+# loads weights
+_compat.apply()
 
 # yapf: disable
 from . import (datasets, engine, evaluation, fileio, models,  # noqa: E402

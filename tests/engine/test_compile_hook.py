@@ -55,3 +55,37 @@ def test_compiled_backbone_trains_and_matches_eager():
         loss.backward()
         optim.step()
         assert torch.isfinite(loss)
+
+
+@pytest.fixture
+def counted_compile(monkeypatch):
+    """``nn.Module.compile`` replaced by a call counter (nothing compiles)
+    that, like a torch without the private ``_compiled_call_impl``, leaves
+    no trace on the module."""
+    calls = []
+    monkeypatch.setattr(torch.nn.Module, 'compile',
+                        lambda module, **kwargs: calls.append(module))
+    return calls
+
+
+def test_compiles_once_without_the_private_attribute(monkeypatch,
+                                                     counted_compile):
+    # a torch whose Module has no `_compiled_call_impl` at all
+    monkeypatch.delattr(torch.nn.Module, '_compiled_call_impl')
+    model = Model()
+    assert not CompileModulesHook.is_compiled(model.backbone)
+    hook = CompileModulesHook(modules=['backbone'])
+    hook.before_train(runner_of(model))
+    hook.before_test(runner_of(model))  # test after train: no second compile
+    assert counted_compile == [model.backbone]
+
+
+def test_skips_a_module_compiled_elsewhere(monkeypatch, counted_compile):
+    model = Model()
+    # what nn.Module.compile leaves behind
+    monkeypatch.setattr(
+        model.backbone, '_compiled_call_impl', object(), raising=False)
+    assert CompileModulesHook.is_compiled(model.backbone)
+    CompileModulesHook(modules=['backbone', 'head']).before_train(
+        runner_of(model))
+    assert counted_compile == [model.head]

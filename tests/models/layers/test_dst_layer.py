@@ -114,6 +114,22 @@ def test_self_attention_equals_the_module(heads):
             torch.allclose(a, b, atol=1e-5) for a, b in zip(g_ref, g_out))
 
 
+def test_self_attention_without_the_private_packed_flag():
+    """``_qkv_same_embed_dim`` is private torch API; without it the public
+    ``in_proj_weight`` decides."""
+    torch.manual_seed(0)
+    attn = torch.nn.MultiheadAttention(16, 4, batch_first=True)
+    x = torch.randn(2, 5, 16)
+    ref = attn(x, x, x, need_weights=False)[0]
+    del attn._qkv_same_embed_dim  # the module's forward needs it, we do not
+    assert torch.allclose(self_attention(attn, x), ref, atol=1e-6)
+    # separate K/V projections: refused as before
+    split = torch.nn.MultiheadAttention(16, 4, kdim=8, batch_first=True)
+    del split._qkv_same_embed_dim
+    with pytest.raises(ValueError, match='packed in-projection'):
+        self_attention(split, x)
+
+
 def test_drop_path_add_matches_mmcv_drop_path():
     from mmcv.cnn.bricks import DropPath
 

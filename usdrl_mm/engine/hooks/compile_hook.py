@@ -1,8 +1,10 @@
+import weakref
 from typing import Dict, Optional, Sequence
 
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
+from torch import nn
 
 
 @HOOKS.register_module()
@@ -31,6 +33,20 @@ class CompileModulesHook(Hook):
                  options: Optional[Dict] = None) -> None:
         self.modules = tuple(modules)
         self.options = dict(options or {})
+        # the modules this hook compiled, so that before_test after
+        # before_train does not compile them again
+        self.compiled: 'weakref.WeakSet[nn.Module]' = weakref.WeakSet()
+
+    @staticmethod
+    def is_compiled(module: nn.Module) -> bool:
+        """Whether ``module.compile()`` ran on the module, by anyone.
+
+        ``_compiled_call_impl`` is private torch API: ``nn.Module.compile``
+        stores the compiled ``__call__`` there (None until then). Fallback,
+        should a torch drop it: False, and the hook relies on its own record
+        of what it compiled.
+        """
+        return getattr(module, '_compiled_call_impl', None) is not None
 
     def compile(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(
@@ -43,8 +59,9 @@ class CompileModulesHook(Hook):
                         f'CompileModulesHook: the model has no {path!r} '
                         f'({type(target).__name__} lacks {name!r})')
                 target = getattr(target, name)
-            if getattr(target, '_compiled_call_impl', None) is None:
+            if target not in self.compiled and not self.is_compiled(target):
                 target.compile(**self.options)
+                self.compiled.add(target)
                 runner.logger.info(f'compiled {path} with torch.compile'
                                    f'({self.options})')
 

@@ -32,7 +32,13 @@ def self_attention(attn: nn.MultiheadAttention,
         attn_mask (Tensor, optional): ``(L, L)`` bool mask, True where a
             query may not attend (the module's convention).
     """
-    if not attn.batch_first or not attn._qkv_same_embed_dim:
+    # ``_qkv_same_embed_dim`` is private torch API: it is what the module's
+    # own forward reads to choose the packed in-projection. Fallback, should
+    # a torch drop it: the public ``in_proj_weight``, which the module sets
+    # to None when K and V have their own projections.
+    packed = getattr(attn, '_qkv_same_embed_dim', attn.in_proj_weight
+                     is not None)
+    if not attn.batch_first or not packed:
         raise ValueError('self_attention needs a batch_first attention with '
                          'a packed in-projection')
     n, length, dim = x.shape
