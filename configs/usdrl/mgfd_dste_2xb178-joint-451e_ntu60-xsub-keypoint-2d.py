@@ -1,4 +1,4 @@
-# USDRL pretraining on NTU-60 2D poses, cross-subject (TPAMI; SPEC §11.4):
+# USDRL pretraining on NTU-60 2D poses, cross-subject (TPAMI; design.md §11.4):
 # MMAction2's ntu60_2d.pkl (= pyskl ntu60_hrnet.pkl), HRNet COCO-17
 # keypoints in pixels with scores, up to 2 persons. Same recipe as the 3D
 # config; only the data and the skeleton geometry differ:
@@ -6,13 +6,13 @@
 #   and y by the height to [-1, 1], and FormatGCNInput appends
 #   keypoint_score as the third channel (in_channels stays 3; 2 x 17 = 34
 #   spatial tokens, 102 features per temporal token).
-# - FoundSkelModel divides x by the height and y by the width (SPEC §17 D14)
+# - FoundSkelModel divides x by the height and y by the width (design.md §17 D14)
 #   and applies its augmentations to all three channels; here the shear and
 #   the random linear map act on (x, y) only and masking zeroes a joint's
 #   score with it. Original 2D checkpoints therefore saw other inputs.
 # - joint corruption picks 15 of the 17 joints, as FoundSkelModel does.
 # FoundSkelModel's own example ran this with lr 1e-4 and batch 384 on 4 GPUs
-# (SPEC §10.1); the 3D recipe (lr 5e-4, batch 356) is kept here.
+# (design.md §10.1); the 3D recipe (lr 5e-4, batch 356) is kept here.
 _base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
 
 ann_file = 'data/skeleton/ntu60_2d.pkl'

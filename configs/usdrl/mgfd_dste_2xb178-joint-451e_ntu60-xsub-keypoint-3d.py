@@ -1,5 +1,5 @@
 # USDRL (DSTE, MG-FD) pretraining on NTU-60 cross-subject, joint stream.
-# 2 GPUs x 178 = the original total batch of 356 (SPEC §10.1).
+# 2 GPUs x 178 = the original total batch of 356 (design.md §10.1).
 _base_ = [
     '../_base_/models/mgfd_dste.py',
     '../_base_/datasets/ntu60_xsub_mgfd_4view.py',

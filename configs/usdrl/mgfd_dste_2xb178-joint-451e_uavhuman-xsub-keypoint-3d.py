@@ -1,4 +1,4 @@
-# USDRL pretraining on UAV-Human, cross-subject (TPAMI; SPEC §11.4): 17
+# USDRL pretraining on UAV-Human, cross-subject (TPAMI; design.md §11.4): 17
 # joints in COCO order (layout 'uav-human'), 2 persons, 155 classes. The
 # annotations come from FoundSkelModel's data_gen/uav_gendata.py arrays
 # (x, y, z of the raw files, pre-normalised) through

@@ -1,5 +1,5 @@
 # USDRL (DSTE, MG-FD) pretraining on PKU-MMD II (trimmed clips),
-# cross-subject: total batch 512, 1201 epochs, x0.1 at 801 (SPEC §10.1).
+# cross-subject: total batch 512, 1201 epochs, x0.1 at 801 (design.md §10.1).
 _base_ = [
     '../_base_/models/mgfd_dste.py',
     '../_base_/datasets/ntu60_xsub_mgfd_4view.py',

@@ -1,5 +1,5 @@
 # USDRL (STTR) pretraining on NTU-60 cross-subject, joint stream: the MG-FD
-# recipe of the DSTE config with the plain transformer encoder (SPEC §5);
+# recipe of the DSTE config with the plain transformer encoder (design.md §5);
 # AAAI'25 Table 1 lists 84.2 linear top-1 for it (85.2 for DSTE).
 _base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
 

@@ -2,7 +2,7 @@
 # motion together, with the MG-FD objective plus multi-view and multi-modal
 # consistency. This is our interpretation of the TPAMI paper's MPCT "J+M+B"
 # single model, not a reproduction: its losses, weights and fusion are not
-# published (SPEC §9). Equations, choices and every key: docs/mpct.md.
+# published (design.md §9). Equations, choices and every key: docs/mpct.md.
 # The TPAMI row uses an STTR encoder; this config keeps DSTE.
 _base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
 

@@ -101,8 +101,8 @@ def list_layouts() -> Sequence[str]:
     return sorted(_LAYOUTS)
 
 
-# Kinect v2 joints as NTU RGB+D orders them. Bone parents as in SPEC §11.5,
-# identical to MMAction2's JointToBone pairs for 'nturgb+d'.
+# Kinect v2 joints as NTU RGB+D orders them. Bone parents as in design.md
+# §11.5, identical to MMAction2's JointToBone pairs for 'nturgb+d'.
 NTU25 = register_layout(
     SkeletonLayout(
         name='nturgb+d',
@@ -238,6 +238,6 @@ MEDIAPIPE33 = register_layout(
 # 17 joint lines per body (FoundSkelModel data_gen/uav_gendata.py,
 # NUM_JOINT = 17), and the graphs of the UAV-Human baselines list the joints
 # as COCO's. Same topology as 'coco'; a separate name so configs say which
-# data they expect. FoundSkelModel's own 2D bone table (SPEC §11.4) is not a
-# tree (it pairs some joints both ways) and is not used here.
+# data they expect. FoundSkelModel's own 2D bone table (design.md §11.4) is
+# not a tree (it pairs some joints both ways) and is not used here.
 UAV_HUMAN17 = register_layout(replace(COCO17, name='uav-human'))

@@ -1,4 +1,4 @@
-# Retrieval on NTU RGB+D 60 cross-subject (SPEC §10.3): the training split is
+# Retrieval on NTU RGB+D 60 cross-subject (design.md §10.3): the training split is
 # the gallery, the test split the queries, both as whole clips resized to 64
 # frames. Test-only: run with tools/test.py CONFIG CHECKPOINT.
 dataset_type = 'CheckedPoseDataset'

@@ -1,5 +1,5 @@
 # NTU RGB+D 60, cross-subject training split, four USDRL views per sample
-# (SPEC §8.1). Other datasets and splits override ann_file / split only.
+# (design.md §8.1). Other datasets and splits override ann_file / split only.
 dataset_type = 'CheckedPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
 

@@ -1,7 +1,7 @@
 # The four USDRL views drawn on the device for a whole batch
 # (BatchMultiViewPreprocessor) instead of per sample in the dataloader
 # workers (SkeletonMultiView in ntu60_xsub_mgfd_4view.py): the same recipe
-# and probabilities (SPEC §8.1). The workers only pre-normalise and hand
+# and probabilities (design.md §8.1). The workers only pre-normalise and hand
 # over the valid frames, unpadded: the preprocessor reads clips of different
 # lengths where they are. Add this file to the _base_ list after the per-sample
 # dataset base (its names are new, so the two combine) and select it with

@@ -1,6 +1,6 @@
 # NTU RGB+D 60 cross-subject recognition data for the downstream protocols:
 # the whole valid sequence resized to 64 frames for training and testing
-# (SPEC §8.2), no augmentation.
+# (design.md §8.2), no augmentation.
 dataset_type = 'CheckedPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
 num_classes = 60

@@ -1,6 +1,6 @@
 # DSTE with a per-frame classifier (background = class 0) for temporal
 # detection and segmentation: the dense features concatenate the temporal
-# tokens with the spatial tokens resampled to T positions (SPEC §4.5).
+# tokens with the spatial tokens resampled to T positions (design.md §4.5).
 hidden_dim = 1024
 model = dict(
     type='RecognizerGCN',

@@ -1,5 +1,5 @@
 # USDRL: DSTE encoder pretrained by multi-grained feature decorrelation.
-# Sizes and weights as the original (SPEC §4, §6, §7).
+# Sizes and weights as the original (design.md §4, §6, §7).
 hidden_dim = 1024
 model = dict(
     type='MGFD',
@@ -29,7 +29,7 @@ model = dict(
             loss_weight=1.0,
             std_weight=5.0,
             eps=1e-4),
-        # 1e-3 as in the AAAI code; the TPAMI code uses 0 (SPEC §7.4)
+        # 1e-3 as in the AAAI code; the TPAMI code uses 0 (design.md §7.4)
         loss_xcorr=dict(
             type='ViewCrossCorrelationLoss',
             loss_weight=1e-3,

@@ -1,4 +1,4 @@
-# USDRL pretraining schedule for PKU-MMD II (SPEC §10.1): 1201 epochs,
+# USDRL pretraining schedule for PKU-MMD II (design.md §10.1): 1201 epochs,
 # x0.1 at epoch 801, total batch 512.
 _base_ = ['./adam_5e-4_451e.py']
 param_scheduler = [

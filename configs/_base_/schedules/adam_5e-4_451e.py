@@ -1,4 +1,4 @@
-# USDRL pretraining schedule (SPEC §10.1): Adam 5e-4 with coupled L2 weight
+# USDRL pretraining schedule (design.md §10.1): Adam 5e-4 with coupled L2 weight
 # decay 1e-5, x0.1 at epoch 351, 451 epochs, mixed precision, no warm-up.
 optim_wrapper = dict(
     type='MixedPrecisionOptimWrapper',  # fp16 AMP on GPU, bf16 on CPU

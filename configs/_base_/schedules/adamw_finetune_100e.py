@@ -1,5 +1,5 @@
 # Full fine-tuning of a pretrained encoder. The papers do not publish this
-# protocol (SPEC §10.4); this is usdrl_mm's choice: AdamW 1e-4, weight decay
+# protocol (design.md §10.4); this is usdrl_mm's choice: AdamW 1e-4, weight decay
 # 0.05, 5 warm-up epochs, cosine decay over 100 epochs, batch 128.
 optim_wrapper = dict(
     optimizer=dict(

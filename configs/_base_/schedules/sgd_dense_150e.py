@@ -1,4 +1,4 @@
-# Detection fine-tuning as the TPAMI code effectively ran it (SPEC §12.1,
+# Detection fine-tuning as the TPAMI code effectively ran it (design.md §12.1,
 # §17 D22): SGD 0.005 for backbone and head, momentum 0.9, no weight decay,
 # batch 512, 150 epochs, constant learning rate.
 optim_wrapper = dict(

@@ -1,4 +1,4 @@
-# USDRL linear evaluation (SPEC §10.2): SGD momentum 0.9 without weight
+# USDRL linear evaluation (design.md §10.2): SGD momentum 0.9 without weight
 # decay, batch 512, 160 epochs with x0.1 at 120 and 140. The base lr is
 # per dataset (0.006 NTU-60 xsub / NTU-120; 0.03 NTU-60 xview; 0.01 PKU-II).
 optim_wrapper = dict(

@@ -1,5 +1,5 @@
 # Full fine-tuning: the whole pretrained DSTE trains with the classifier.
-# The schedule is usdrl_mm's choice (no published protocol, SPEC §10.4).
+# The schedule is usdrl_mm's choice (no published protocol, design.md §10.4).
 _base_ = [
     '../../_base_/models/dste_recognizer.py',
     '../../_base_/datasets/ntu60_xsub_recognition.py',

@@ -1,4 +1,4 @@
-# kNN retrieval (SPEC §10.3): 1-nearest-neighbour top-1 with cosine
+# kNN retrieval (design.md §10.3): 1-nearest-neighbour top-1 with cosine
 # similarity of the frozen encoder's 2048-d clip features, training split as
 # gallery. Test-only:
 #   python tools/test.py CONFIG work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d/epoch_451.pth

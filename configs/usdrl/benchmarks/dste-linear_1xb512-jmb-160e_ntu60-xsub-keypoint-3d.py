@@ -1,6 +1,6 @@
 # USDRL linear evaluation of the MPCT J+M+B single model on NTU-60 xsub
 # (docs/mpct.md): the joint protocol with the fused J|B|M input. The
-# TPAMI lr for this model is unknown (SPEC §10.2); 0.006 is the DSTE one.
+# TPAMI lr for this model is unknown (design.md §10.2); 0.006 is the DSTE one.
 _base_ = ['./dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d.py']
 
 modalities = ('joint', 'bone', 'motion')

@@ -1,7 +1,7 @@
 # USDRL linear evaluation on NTU-60 2D (HRNet COCO-17 with scores,
 # cross-subject) of the encoder pretrained by
 # mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-2d.py; same protocol as
-# the 3D probe (SPEC §10.2), 2D input as in that config (SPEC §11.4).
+# the 3D probe (design.md §10.2), 2D input as in that config (design.md §11.4).
 _base_ = ['./dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d.py']
 
 ann_file = 'data/skeleton/ntu60_2d.pkl'

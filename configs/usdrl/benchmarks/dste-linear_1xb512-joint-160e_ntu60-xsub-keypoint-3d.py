@@ -1,4 +1,4 @@
-# USDRL linear evaluation (SPEC §10.2): the pretrained DSTE is frozen and
+# USDRL linear evaluation (design.md §10.2): the pretrained DSTE is frozen and
 # kept in eval mode; only the linear classifier on its 2048-d clip feature
 # trains. Give the pretraining checkpoint on the command line:
 #   python tools/train.py CONFIG --cfg-options \

@@ -8,7 +8,7 @@ model = dict(
                 'epoch_1201.pth'))))
 optim_wrapper = dict(optimizer=dict(lr=0.01))
 # PKU-MMD II trains on the fixed centre 50 % of each clip, as the published
-# linear numbers did (SPEC §8.2, §17 D11); testing uses the whole clip
+# linear numbers did (design.md §8.2, §17 D11); testing uses the whole clip
 train_pipeline = [
     dict(type='PreNormalize3DPerFrame', center_joint=1, xaxis=(4, 8)),
     dict(type='TemporalCropResize', clip_len=64, ratio=0.5, mode='center'),

@@ -1,5 +1,5 @@
 # Temporal action detection on PKU-MMD part I, cross-subject: the
-# NTU-60-pretrained DSTE fine-tuned with a per-frame classifier (SPEC §12),
+# NTU-60-pretrained DSTE fine-tuned with a per-frame classifier (design.md §12),
 # scored with the official mAP_a / mAP_v logic on the TPAMI code's proposals
 # (per-class runs of frame scores above 0.02, no smoothing, no NMS).
 _base_ = [

@@ -1,6 +1,6 @@
 # Action segmentation on PKU-MMD part II (untrimmed), cross-subject: the
 # detection model and schedule, scored per frame by accuracy, Edit and
-# F1@{10, 25, 50} (SPEC §13) on the stitched argmax. As in the DeST-family
+# F1@{10, 25, 50} (design.md §13) on the stitched argmax. As in the DeST-family
 # code the TPAMI segmentation follows (class 0 is named NONE there and only a
 # class named "background" is excluded), every run counts as a segment; the
 # convention that excludes class 0 is reported beside it (edit_bg0, ...).

@@ -46,7 +46,7 @@ def test_late_person_moves_front_and_loops():
 
 def test_zaxis_alignment_uav_setting_is_idempotent():
     # FoundSkelModel's UAV-Human setting: centre joint 1, left hip (11) to
-    # left shoulder (5) along +z, no x alignment (SPEC §11.4)
+    # left shoulder (5) along +z, no x alignment (design.md §11.4)
     rng = np.random.default_rng(3)
     kp = rng.normal(size=(2, 12, 17, 3)).astype(np.float32)
     norm = PreNormalize3DPerFrame(center_joint=1, zaxis=(11, 5), xaxis=None)

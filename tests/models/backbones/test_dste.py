@@ -35,7 +35,7 @@ def test_depth_width_and_heads_are_honoured(hidden, layers, heads):
 
 
 def test_default_size_matches_the_original():
-    # SPEC §4.7: 57,137,368 parameters for the 3D NTU geometry
+    # design.md §4.7: 57,137,368 parameters for the 3D NTU geometry
     model = DSTE()
     assert sum(p.numel() for p in model.parameters()) == 57_137_368
 

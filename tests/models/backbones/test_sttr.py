@@ -58,7 +58,7 @@ def test_depth_width_heads_and_ffn_are_honoured(hidden, layers, heads, ffn):
 
 
 def test_default_size_matches_the_original():
-    # SPEC §4.7: STTR backbone 27,713,536 parameters (3D NTU geometry)
+    # design.md §4.7: STTR backbone 27,713,536 parameters (3D NTU geometry)
     model = STTR()
     assert sum(p.numel() for p in model.parameters()) == 27_713_536
     assert model.temporal_layers[0].linear1.out_features == 1024

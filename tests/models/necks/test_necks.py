@@ -22,7 +22,7 @@ def test_projector_dims_follow_the_spec():
     # BN only after the first two linears, indices as the original
     assert isinstance(proj.t_proj[1], torch.nn.BatchNorm1d)
     assert isinstance(proj.t_proj[6], torch.nn.Linear)
-    # SPEC §4.7 at D = 1024: 10,500,096 / 10,500,096 / 16,793,600
+    # design.md §4.7 at D = 1024: 10,500,096 / 10,500,096 / 16,793,600
     big = MGFDProjector(in_channels=1024)
     sizes = [
         sum(p.numel() for p in m.parameters())

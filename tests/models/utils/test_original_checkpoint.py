@@ -1,9 +1,9 @@
 """Loading original USDRL checkpoints.
 
 Original files are built here from the documented key layout
-(``ORIGINAL_CHECKPOINT_KEYS.md``) with random tensors, and a small
+(design.md §18) with random tensors, and a small
 reference forward of the ORIGINAL models is computed directly from the
-original-named tensors, following SPEC §3-§5 (input in the original
+original-named tensors, following design.md §3-§5 (input in the original
 ``(N, C, T, V, M)`` layout, the original token orderings, CA / DSA / DST,
 post-norm transformer layers, max pooling, the 64-slot adaptive average of
 the dense path). ``tests/tools/test_convert_original_checkpoint.py`` reuses
@@ -180,7 +180,7 @@ def _mlp(s: Dict[str, Tensor], p: str, x: Tensor) -> Tensor:
 
 
 def _dst_layer(s: Dict[str, Tensor], p: str, x: Tensor, heads: int) -> Tensor:
-    """alpha * CA(x) + (1 - alpha) * DSA(x), SPEC §4.4."""
+    """alpha * CA(x) + (1 - alpha) * DSA(x), design.md §4.4."""
     ca, dsa = p + 'CA.', p + 'DSA.'
     conv = F.conv1d(
         x.transpose(1, 2), s[ca + 'conv1.weight'],
@@ -500,7 +500,7 @@ def test_temporal_pe_must_cover_the_clip():
 
 def test_token_count_literal_that_cannot_run_is_refused():
     # FoundSkelModel's 34-row spatial PE with 3D NTU data (150 features per
-    # frame, 50 tokens): the original itself fails on this (SPEC §17 D2)
+    # frame, 50 tokens): the original itself fails on this (design.md §17 D2)
     state = original_state('dste', 'encoder')
     state['backbone.spe'] = torch.zeros(1, 34, 16)
     _refused(state, r'M\*V\*C.*backbone\.spe \(1, 34, 16\).*D2')

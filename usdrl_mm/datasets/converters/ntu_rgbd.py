@@ -1,5 +1,5 @@
 """NTU RGB+D 60 / 120 raw ``.skeleton`` files -> PoseDataset pickles
-(SPEC §11.1).
+(design.md §11.1).
 
 File format (Kinect v2 text, one file per sample, named
 ``SsssCcccPpppRrrrAaaa.skeleton``: setup, camera, performer, replication,
@@ -62,7 +62,7 @@ BODY_INFO_VALUES = 10
 JOINT_VALUES = 12
 NTU_NAME = re.compile(r'^S(\d{3})C(\d{3})P(\d{3})R(\d{3})A(\d{3})$')
 
-#: Cross-subject training performers of NTU-60 (SPEC §11.1).
+#: Cross-subject training performers of NTU-60 (design.md §11.1).
 NTU60_XSUB_TRAIN = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28,
                     31, 34, 35, 38)
 #: NTU-120 adds these performers to the cross-subject training set.

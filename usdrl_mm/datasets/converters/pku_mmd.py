@@ -1,4 +1,4 @@
-"""PKU-MMD raw release -> MMAction2-style pickles (SPEC §11.2, §11.3).
+"""PKU-MMD raw release -> MMAction2-style pickles (design.md §11.2, §11.3).
 
 The release has one skeleton text file per video (``0002-L.txt``: one line
 per frame, 150 numbers = 2 bodies x 25 Kinect joints x xyz, an absent body

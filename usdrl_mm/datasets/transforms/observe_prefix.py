@@ -10,8 +10,8 @@ from .temporal_crop_resize import valid_frames
 @TRANSFORMS.register_module()
 class ObservePrefix(BaseTransform):
     """Keep only the beginning of a sequence, for early action prediction
-    (SPEC §14): the first ``max(min_frames, floor(ratio * n))`` of the ``n``
-    valid frames. Follow it with ``TemporalCropResize(mode='center',
+    (design.md §14): the first ``max(min_frames, floor(ratio * n))`` of the
+    ``n`` valid frames. Follow it with ``TemporalCropResize(mode='center',
     ratio=1.0)`` to resize the observed part to the clip length.
 
     ``ratio`` is a fixed observation ratio (testing) or a ``(low, high)``

@@ -91,7 +91,7 @@ def rotation_to_x(v: np.ndarray) -> np.ndarray:
 
 @TRANSFORMS.register_module()
 class PreNormalize3DPerFrame(BaseTransform):
-    """The NTU pre-normalisation used by USDRL (SPEC §11.1).
+    """The NTU pre-normalisation used by USDRL (design.md §11.1).
 
     1. A person whose first frame is empty has its non-empty frames moved
        to the front; the frames after a person's last non-empty frame are
@@ -103,7 +103,7 @@ class PreNormalize3DPerFrame(BaseTransform):
        rotated so that person 0's ``zaxis[1] - zaxis[0]`` vector in frame 0
        points along +z: FoundSkelModel's UAV-Human setting is
        ``center_joint=1, zaxis=(11, 5), xaxis=None`` (left hip to left
-       shoulder; SPEC §11.4, §17 D13).
+       shoulder; design.md §11.4, §17 D13).
     4. The whole sequence (every frame and person) is rotated by one
        matrix computed from person 0's ``xaxis[1] - xaxis[0]`` vector
        ``v`` (left to right shoulder) in frame 0, i.e. the first non-empty

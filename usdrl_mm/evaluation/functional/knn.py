@@ -1,4 +1,4 @@
-"""k-nearest-neighbour classification with cosine similarity (SPEC §10.3).
+"""k-nearest-neighbour classification with cosine similarity (design.md §10.3).
 """
 from typing import Dict, Sequence
 

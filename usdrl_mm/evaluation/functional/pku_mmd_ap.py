@@ -1,4 +1,4 @@
-"""The PKU-MMD temporal detection protocol: mAP_a and mAP_v (SPEC §12.4).
+"""The PKU-MMD temporal detection protocol: mAP_a and mAP_v (design.md §12.4).
 
 A re-implementation of the official evaluation logic (the PKU-MMD
 ``evaluate.py`` as used by the TPAMI detection results):

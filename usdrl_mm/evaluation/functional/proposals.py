@@ -1,4 +1,4 @@
-"""Temporal action proposals from per-frame class scores (SPEC §12.3).
+"""Temporal action proposals from per-frame class scores (design.md §12.3).
 
 Scores are ``(T, C)`` with background at index 0. A proposal is
 ``(label, start, end, score)`` with ``end`` exclusive and ``label`` in

@@ -1,5 +1,5 @@
 """Action segmentation metrics: frame accuracy, segmental Edit and F1@tau
-(SPEC §13.4), as the skeleton segmentation literature computes them.
+(design.md §13.4), as the skeleton segmentation literature computes them.
 
 Per video, frames whose ground truth is ``ignore_index`` are dropped
 first. Segments are maximal runs of one label; runs of ``background`` are

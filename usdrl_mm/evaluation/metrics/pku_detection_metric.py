@@ -11,7 +11,7 @@ from ..functional import (Segment, generate_proposals, pku_mmd_map,
 @METRICS.register_module()
 class PKUDetectionMetric(BaseMetric):
     """Temporal action detection: mAP_a and mAP_v of the PKU-MMD protocol
-    (SPEC §12.4) on stitched per-frame scores.
+    (design.md §12.4) on stitched per-frame scores.
 
     Window scores from :class:`DenseFrameHead` are averaged into one
     ``(T, C)`` track per sequence, proposals are generated from each track,

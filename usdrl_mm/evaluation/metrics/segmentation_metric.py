@@ -11,8 +11,8 @@ from ..functional import (mean_filter, segmentation_scores, stitch_windows,
 
 @METRICS.register_module()
 class SegmentationMetric(BaseMetric):
-    """Action segmentation: frame accuracy, Edit and F1@tau (SPEC §13.4) on
-    stitched per-frame predictions (the argmax of the averaged window
+    """Action segmentation: frame accuracy, Edit and F1@tau (design.md
+    §13.4) on stitched per-frame predictions (the argmax of the averaged window
     scores).
 
     Args:
@@ -29,8 +29,8 @@ class SegmentationMetric(BaseMetric):
             way and report the background-0 convention beside it.
         smooth (int): Mean-filter the stitched scores over this many frames
             before the argmax (1, the default, scores the raw frame-wise
-            argmax as SPEC §13.4 does). Frame-wise heads flicker, and Edit /
-            F1 punish every flicker as a segment; the window is logged.
+            argmax as design.md §13.4 does). Frame-wise heads flicker, and
+            Edit / F1 punish every flicker as a segment; the window is logged.
         plot_dir (str, optional): Write ground truth vs prediction
             timelines of the first ``plot_videos`` sequences there.
     """

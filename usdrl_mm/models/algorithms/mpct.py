@@ -16,8 +16,8 @@ class MPCT(MGFD):
     plus multi-view and multi-modal consistency.
 
     This is **our interpretation** of the TPAMI paper's MPCT ("J+M+B"
-    single model), whose losses and fusion are not published (SPEC §9); the
-    choices and their reasons are in docs/mpct.md.
+    single model), whose losses and fusion are not published (design.md
+    §9); the choices and their reasons are in docs/mpct.md.
 
     - Early fusion: the data preprocessor concatenates the J, B and M
       streams along the coordinate axis, ``(N, K, M, T, V, 3C)``, and the

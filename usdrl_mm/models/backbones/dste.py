@@ -9,7 +9,7 @@ from .skeleton_token_encoder import SkeletonTokenEncoder
 
 @MODELS.register_module()
 class DSTE(SkeletonTokenEncoder):
-    """Dense Spatio-Temporal Encoder of USDRL (SPEC §3-§4).
+    """Dense Spatio-Temporal Encoder of USDRL (design.md §3-§4).
 
     Two parallel streams of :class:`DSTLayer`: a temporal stream with one
     token per frame and a spatial stream with one token per person-joint.
@@ -29,7 +29,7 @@ class DSTE(SkeletonTokenEncoder):
         hidden_dim (int): Token width D.
         num_heads (int): Attention heads.
         num_layers (int): DST layers per stream (honoured, unlike the
-            original, which always builds 2; SPEC §17 D1).
+            original, which always builds 2; design.md §17 D1).
         alpha (float): CA weight in every DST layer.
         gap (int): Dense-shift gap.
         kernel_size (int): CA conv kernel (odd).
@@ -39,8 +39,8 @@ class DSTE(SkeletonTokenEncoder):
             (linear probing, kNN). Defaults to False.
         causal (bool): Make the temporal stream causal (frame t sees frames
             <= t in attention and token mixing), for early prediction
-            (SPEC §14). Spatial tokens embed the whole clip, so the encoder
-            as a whole only sees the past when it is given a prefix
+            (design.md §14). Spatial tokens embed the whole clip, so the
+            encoder as a whole only sees the past when it is given a prefix
             (``ObservePrefix``). Defaults to False.
         fuse_attention (bool): Run the three attention passes of every DST
             layer (CA and DSA's two branches share the weights) as one

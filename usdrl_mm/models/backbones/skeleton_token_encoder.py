@@ -10,7 +10,7 @@ from ..utils import init_usdrl_weights, to_spatial_tokens, to_temporal_tokens
 
 
 class SkeletonTokenEncoder(BaseModule):
-    """What DSTE and STTR share (SPEC §3-§5): the two token streams of a
+    """What DSTE and STTR share (design.md §3-§5): the two token streams of a
     ``(N, M, T, V, C)`` clip, their skeleton embeddings and positional
     encodings, the input check, the original initialisation and freezing.
 
@@ -73,7 +73,7 @@ class SkeletonTokenEncoder(BaseModule):
             super().init_weights()  # e.g. Pretrained
             return
         # trunc-normal Linear, LayerNorm 1 / 0; attention input projections
-        # keep torch's xavier init (SPEC §4.6)
+        # keep torch's xavier init (design.md §4.6)
         init_usdrl_weights(self)
         trunc_normal_(self.spatial_pos, std=.02)
         self._is_init = True

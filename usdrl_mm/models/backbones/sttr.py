@@ -10,7 +10,7 @@ from .skeleton_token_encoder import SkeletonTokenEncoder
 @MODELS.register_module()
 class STTR(SkeletonTokenEncoder):
     """Spatio-temporal transformer encoder, the "USDRL (STTR)" baseline
-    (SPEC §5).
+    (design.md §5).
 
     The same two token streams as :class:`DSTE` (one token per frame, one
     per person-joint) with the same skeleton embeddings and positional
@@ -28,7 +28,7 @@ class STTR(SkeletonTokenEncoder):
     Original checkpoints (``model/STTR.py`` of the USDRL repo) convert with
     ``tools/convert_original_checkpoint.py``. No compatibility switch is
     needed: the original's token-count literal (50, or 34 in
-    FoundSkelModel; SPEC §17 D2) is reproduced by building with the
+    FoundSkelModel; design.md §17 D2) is reproduced by building with the
     checkpoint's ``num_joints * num_persons``, and its 200-row temporal PE
     buffer (D8) equals the first rows of the table generated here.
 
@@ -52,7 +52,7 @@ class STTR(SkeletonTokenEncoder):
         frozen (bool): Freeze every parameter and keep the module in eval
             mode (linear probing, kNN). Defaults to False.
         causal (bool): Make the temporal stream causal: frame t attends to
-            frames <= t only (SPEC §14). Spatial tokens embed the whole
+            frames <= t only (design.md §14). Spatial tokens embed the whole
             clip, so the encoder as a whole only sees the past when it is
             given a prefix (``ObservePrefix``). Defaults to False.
         init_cfg (dict, optional): mmengine init config, e.g.
@@ -129,7 +129,7 @@ class STTR(SkeletonTokenEncoder):
     def forward(self, x: Tensor) -> Tuple[Tensor, Tensor]:
         """(N, M, T, V, C) -> ((N, T, D), (N, M*V, D))."""
         yt, ys = self.embed(x)
-        # both encodings are added once, before the stack (SPEC §5)
+        # both encodings are added once, before the stack (design.md §5)
         yt = yt + self.temporal_pos  # (N, T, D)
         ys = ys + self.spatial_pos  # (N, M*V, D)
         mask = self.causal_mask(yt.shape[1], x.device) if self.causal else None

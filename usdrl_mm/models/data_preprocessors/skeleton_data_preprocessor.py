@@ -13,7 +13,7 @@ class SkeletonDataPreprocessor(BaseDataPreprocessor):
 
     MMAction2's ``ActionDataPreprocessor`` only stacks and normalises; USDRL
     derives bone and motion from the joints *after* augmentation and
-    resizing (SPEC §3), which is cheapest here, once per batch on the
+    resizing (design.md §3), which is cheapest here, once per batch on the
     device, and identical for every view and clip.
 
     Input ``data['inputs']``: a list of per-sample tensors

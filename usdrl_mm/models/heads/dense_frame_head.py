@@ -10,7 +10,7 @@ IGNORE_LABEL = -1
 
 
 def dense_tokens(yt: Tensor, ys: Tensor) -> Tensor:
-    """Per-frame features of a two-stream encoder (SPEC §4.5).
+    """Per-frame features of a two-stream encoder (design.md §4.5).
 
     ``(N, T, D)`` temporal and ``(N, M*V, D)`` spatial tokens -> ``(N, T,
     2D)``: the spatial tokens are resampled to T positions by 1-D adaptive

@@ -12,7 +12,7 @@ GRAINS = ('i', 't', 's')  # instance, temporal, spatial
 
 @MODELS.register_module()
 class MGFDHead(BaseModule):
-    """Multi-grained feature decorrelation objective (SPEC §7).
+    """Multi-grained feature decorrelation objective (design.md §7).
 
     For every term X in {similarity, variance-covariance, cross-correlation}
     and grain g in {instance, temporal, spatial}, the term's module sees the
@@ -33,7 +33,7 @@ class MGFDHead(BaseModule):
     Embeddings are cast to float32 and the losses run outside autocast. In a
     distributed run they are all-gathered with gradient first, so batch
     statistics cover the global batch as in the original DataParallel
-    training (SPEC §7.5).
+    training (design.md §7.5).
 
     Args:
         loss_sim (dict): Similarity loss config.

@@ -13,7 +13,7 @@ Embeds = Dict[str, Tensor]  # dict(t=, s=, i=) of (B, D_g) embeddings
 @MODELS.register_module()
 class MPCTHead(MGFDHead):
     """MG-FD plus multi-view and multi-modal consistency: our
-    interpretation of TPAMI's MPCT (SPEC §9, docs/mpct.md), not a
+    interpretation of TPAMI's MPCT (design.md §9, docs/mpct.md), not a
     reproduction.
 
     .. math::

@@ -17,7 +17,7 @@ class USDRLClsHead(BaseHead):
     -> ``(N, 2D)`` -> [BN] -> dropout -> ``Linear(2D, K)``. This is the
     classifier of the USDRL linear, fine-tune, semi-supervised and transfer
     protocols
-    (SPEC §10.2): weights N(0, 0.01), zero bias, cross-entropy. A tensor
+    (design.md §10.2): weights N(0, 0.01), zero bias, cross-entropy. A tensor
     input is taken as an already pooled ``(N, 2D)`` feature.
 
     Args:

@@ -6,7 +6,7 @@ from .mlp import Mlp
 
 
 class ConvAttention(nn.Module):
-    """CA, the convolutional-attention branch of a DST layer (SPEC §4.4).
+    """CA, the convolutional-attention branch of a DST layer (design.md §4.4).
 
     .. math::
 
@@ -16,14 +16,14 @@ class ConvAttention(nn.Module):
 
     The attention residual adds the block input ``x`` rather than ``F``, and
     there is no residual around the MLP: this is how the released weights
-    were trained (SPEC §17 D5), so the reference layer keeps it.
+    were trained (design.md §17 D5), so the reference layer keeps it.
 
     Args:
         embed_dims (int): Token width D.
         attn (nn.MultiheadAttention): The attention module, shared with the
             DSA branch of the same layer.
         kernel_size (int): Conv kernel along the token axis; odd, with
-            "same" padding (the original breaks for k > 1, SPEC §17 D3).
+            "same" padding (the original breaks for k > 1, design.md §17 D3).
         mlp_ratio (float): MLP hidden width over D.
         drop_path (float): DropPath rate.
     """

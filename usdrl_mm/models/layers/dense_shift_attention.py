@@ -10,7 +10,7 @@ from .mlp import Mlp
 
 
 class DenseShiftAttention(nn.Module):
-    """DSA, the dense-shift-attention branch of a DST layer (SPEC §4.4).
+    """DSA, the dense-shift-attention branch of a DST layer (design.md §4.4).
 
     .. math::
 

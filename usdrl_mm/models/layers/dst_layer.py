@@ -10,9 +10,9 @@ class DSTLayer(nn.Module):
     """Dense spatio-temporal layer: ``alpha * CA(x) + (1 - alpha) * DSA(x)``.
 
     The layer owns exactly one attention module and hands the same object to
-    its CA and DSA branches (SPEC §4.4, §17 D6): their attention weights are
-    one set of parameters, stored under both ``ca.attn`` and ``dsa.attn`` in
-    a state dict.
+    its CA and DSA branches (design.md §4.4, §17 D6): their attention
+    weights are one set of parameters, stored under both ``ca.attn`` and
+    ``dsa.attn`` in a state dict.
 
     Args:
         embed_dims (int): Token width D.

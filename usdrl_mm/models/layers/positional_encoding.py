@@ -9,7 +9,7 @@ def sinusoidal_positions(length: int, embed_dims: int) -> Tensor:
     ``PE[p, 2i+1] = cos(p / 10000^(2i/D))``.
 
     Rows do not depend on ``length``, so the table of any length reproduces
-    the first rows of the original 200-row buffer exactly (SPEC §4.3).
+    the first rows of the original 200-row buffer exactly (design.md §4.3).
     """
     if embed_dims % 2:
         raise ValueError(f'sinusoidal positions need an even width, '

@@ -2,7 +2,7 @@ from torch import nn
 
 
 class SkeletonEmbedding(nn.Sequential):
-    """Token embedding of one DSTE stream (SPEC §4.2).
+    """Token embedding of one DSTE stream (design.md §4.2).
 
     ``Linear(in -> D) -> LayerNorm -> ReLU -> Linear(D -> D)``, kept as an
     ``nn.Sequential`` so the parameter names (``0.*``, ``1.*``, ``3.*``) are

@@ -12,7 +12,7 @@ def cross_correlation(za: Tensor,
                       off_diag_weight: float = 0.005,
                       eps: float = 1e-6,
                       gram: Optional[bool] = None) -> Tensor:
-    """Barlow Twins term of two (B, D) embeddings (SPEC §7.3).
+    """Barlow Twins term of two (B, D) embeddings (design.md §7.3).
 
     .. math::
 
@@ -21,7 +21,7 @@ def cross_correlation(za: Tensor,
         X &= \\sum_i (1 - R_{ii})^2 + \\lambda \\sum_{i \\ne j} R_{ij}^2
 
     with the unbiased per-dimension standard deviation over the batch. The
-    original has no epsilon, so a constant dimension gives NaN (SPEC §17
+    original has no epsilon, so a constant dimension gives NaN (design.md §17
     D24); clamping the deviation at ``eps`` changes nothing for any
     non-degenerate batch.
 
@@ -47,7 +47,7 @@ class ViewCrossCorrelationLoss(nn.Module):
 
     Args:
         loss_weight (float): Global weight (1e-3 in the AAAI code, 0 in the
-            TPAMI code; SPEC §7.4).
+            TPAMI code; design.md §7.4).
         off_diag_weight (float): Weight of the off-diagonal terms.
         eps (float): Floor of the standard deviation.
         gram (bool, optional): Force the Gram (True) or the D x D (False)

@@ -1,5 +1,5 @@
 """Multi-modal consistency of MPCT: our interpretation of the TPAMI paper
-(SPEC §9, docs/mpct.md), not a reproduction of released code."""
+(design.md §9, docs/mpct.md), not a reproduction of released code."""
 from typing import Optional, Sequence
 
 import torch

@@ -1,5 +1,5 @@
 """Multi-view consistency of MPCT: our interpretation of the TPAMI paper
-(SPEC §9, docs/mpct.md), not a reproduction of released code."""
+(design.md §9, docs/mpct.md), not a reproduction of released code."""
 from typing import Sequence
 
 import torch
@@ -23,7 +23,7 @@ def consistency_distance(online: Tensor,
         d_{mse}(a, b) &= \\frac{1}{BD} \\sum_{n,j} (a_{nj} - b_{nj})^2 \\\\
         d_{cos}(a, b) &= \\frac{1}{B} \\sum_n \\Big(1 - \\frac{a_n \\cdot b_n}
                          {\\|a_n\\| \\|b_n\\|}\\Big) \\\\
-        d_{xcorr}(a, b) &= X(a, b) \\quad \\text{(Barlow Twins, SPEC §7.3)}
+        d_{xcorr}(a, b) &= X(a, b) \\quad \\text{(Barlow Twins)}
 
     ``mse`` is the MG-FD similarity's distance (same scale as its terms),
     ``cosine`` ignores the embedding norm, ``xcorr`` is a batch statistic

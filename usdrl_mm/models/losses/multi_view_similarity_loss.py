@@ -7,7 +7,7 @@ from torch import Tensor, nn
 
 
 def multi_view_similarity(views: Sequence[Tensor], anchor: int = -1) -> Tensor:
-    """MG-FD similarity term of one grain (SPEC §7.1).
+    """MG-FD similarity term of one grain (design.md §7.1).
 
     With views ``z^0 .. z^{K-1}`` of shape (B, D), anchor ``a`` (the last view
     by default, as in the original) and the centre ``c`` the mean of the

@@ -10,7 +10,7 @@ def variance_covariance(z: Tensor,
                         eps: float = 1e-4,
                         gram: Optional[bool] = None) -> Tensor:
     """VICReg-style variance and covariance term of one (B, D) embedding
-    (SPEC §7.2).
+    (design.md §7.2).
 
     .. math::
 

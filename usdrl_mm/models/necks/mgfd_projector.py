@@ -24,7 +24,8 @@ def _projector(in_channels: int, hid_channels: int,
 
 @MODELS.register_module()
 class MGFDProjector(BaseModule):
-    """The three projectors of MG-FD (SPEC §6): temporal, spatial, instance.
+    """The three projectors of MG-FD (design.md §6): temporal, spatial,
+    instance.
 
     Input is the pooled clip feature ``(N, 2D)`` of :class:`USDRLPoolNeck`
     (temporal half first). With D = ``in_channels``:

@@ -7,7 +7,7 @@ from torch import Tensor, nn
 
 @MODELS.register_module()
 class USDRLPoolNeck(nn.Module):
-    """Global clip feature of a two-stream encoder (SPEC §4.5).
+    """Global clip feature of a two-stream encoder (design.md §4.5).
 
     Max over the tokens of each stream, then concatenation:
     ``((N, T, D), (N, M*V, D)) -> (N, 2D)``, temporal half first.

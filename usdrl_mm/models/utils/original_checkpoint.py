@@ -1,7 +1,7 @@
 """Read checkpoints of the original USDRL code into ``usdrl_mm`` names.
 
 The original code (USDRL repo ``model/DSTE.py``, ``model/STTR.py``; key
-layout in ``ORIGINAL_CHECKPOINT_KEYS.md``) writes two kinds of files:
+layout in design.md §18) writes two kinds of files:
 
 - **pretraining**, ``checkpoint_XXXX.pth.tar``: ``{'epoch', 'state_dict',
   'optimizer'}`` with every key prefixed ``module.`` (DataParallel), holding
@@ -16,7 +16,7 @@ Everything here is a pure function of tensors and shapes. Conversion
 infers the architecture and geometry from tensor shapes, checks every key
 and shape against the full expected layout, checks that the DSTE attention
 stored under both ``CA.attn`` and ``DSA.attn`` is one tensor, checks and
-drops the 200-row temporal PE buffer (SPEC §17 D8) and renames the rest:
+drops the 200-row temporal PE buffer (design.md §17 D8) and renames the rest:
 
 - ``backbone.spe`` -> ``backbone.spatial_pos``;
 - ``backbone.ske_emb.{t,s}_embedding`` ->
@@ -30,7 +30,7 @@ drops the 200-row temporal PE buffer (SPEC §17 D8) and renames the rest:
 - ``{t,s,i}_proj`` -> ``projector.{t,s,i}_proj`` (``MGFD``);
 - ``fc`` -> ``cls_head.fc`` (``USDRLClsHead`` and ``DenseFrameHead``).
 
-The behaviour the original weights depend on (SPEC §17, "load") needs no
+The behaviour the original weights depend on (design.md §17, "load") needs no
 model switch: the token-count literals (D2, 50 or 34) become
 ``num_joints * num_persons`` read from the weights, depth 2 (D1) becomes
 ``num_layers=2``, CA without MLP residual and the shared attention
@@ -54,7 +54,7 @@ Shape = Tuple[int, ...]
 ARCHS = ('dste', 'sttr')
 PROJECTORS = ('t_proj', 's_proj', 'i_proj')
 # original DSTE layer attribute -> (usdrl_mm stream, layer index); the
-# original always builds exactly these four (SPEC §17 D1)
+# original always builds exactly these four (design.md §17 D1)
 DSTE_LAYERS = {
     't_tr': ('temporal_layers', 0),
     't_tr1': ('temporal_layers', 1),
@@ -158,7 +158,7 @@ def extract_state_dict(checkpoint: Any) -> StateDict:
 
     Accepts the training dict ``{'epoch', 'state_dict', 'optimizer'}``, a
     ``{'state_dict': ...}`` dict, or a bare state dict. Only a *leading*
-    ``module.`` is stripped (the original splits on it anywhere, SPEC §17
+    ``module.`` is stripped (the original splits on it anywhere, design.md §17
     D25).
     """
     if not isinstance(checkpoint, Mapping):
@@ -258,7 +258,8 @@ def infer_original_config(state: Mapping[str, Tensor],
     in_channels = _exact_div(
         t_in, tokens, 'temporal embedding input (M*V*C) over the spatial '
         f'PE rows (M*V) of backbone.spe {tuple(state["backbone.spe"].shape)}'
-        ' (SPEC §17 D2: a 34-token literal with 50-token data cannot run)')
+        ' (design.md §17 D2: a 34-token literal with 50-token data cannot '
+        'run)')
     clip_len = _exact_div(s_in, in_channels,
                           'spatial embedding input (T*C) over C')
     num_joints = _exact_div(tokens, num_persons,
@@ -337,7 +338,7 @@ def _projector_shapes(name: str, inp: int, hid: int,
 
 def expected_original_shapes(info: OriginalCheckpointInfo) -> Dict[str, Shape]:
     """Every key (``module.`` stripped) and shape an original file of this
-    architecture, kind and geometry holds (``ORIGINAL_CHECKPOINT_KEYS.md``).
+    architecture, kind and geometry holds (design.md §18).
 
     The temporal PE buffer is listed when ``info.pe_rows`` is set.
     """
@@ -416,7 +417,7 @@ def check_original_layout(state: Mapping[str, Tensor],
 
 def check_tied_attention(state: Mapping[str, Tensor]) -> None:
     """DSTE stores each layer's one attention module under ``CA.attn`` and
-    ``DSA.attn`` (SPEC §17 D6); both copies must be equal."""
+    ``DSA.attn`` (design.md §17 D6); both copies must be equal."""
     untied = []
     for name in DSTE_LAYERS:
         for param in ATTN_PARAMS:
@@ -434,7 +435,7 @@ def check_tied_attention(state: Mapping[str, Tensor]) -> None:
 
 def check_temporal_pe(pe: Tensor, clip_len: int) -> None:
     """The stored sinusoidal buffer (1, rows, D) must cover ``clip_len``
-    and equal the regenerated table (SPEC §17 D8)."""
+    and equal the regenerated table (design.md §17 D8)."""
     rows, dim = pe.shape[1], pe.shape[2]
     if rows < clip_len:
         raise ValueError(f'{PE_KEY} has {rows} rows but the weights need '

@@ -1,7 +1,7 @@
 """Token layouts of the two DSTE streams.
 
 The feature orderings match the original USDRL code, so its embedding
-weights apply unchanged (SPEC §3): a temporal token is one frame with
+weights apply unchanged (design.md §3): a temporal token is one frame with
 features ordered ``(m, v, c)``, a spatial token is one person-joint with
 features ordered ``(t, c)``.
 """

@@ -3,7 +3,7 @@ from torch import nn
 
 
 def init_usdrl_weights(module: nn.Module) -> None:
-    """The original USDRL initialisation (SPEC §4.6), applied recursively.
+    """The original USDRL initialisation (design.md §4.6), applied recursively.
 
     Every ``nn.Linear`` (embeddings, MLPs, token mixers, projectors and the
     attention output projection, a Linear subclass) gets truncated-normal
