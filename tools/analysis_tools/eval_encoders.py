@@ -1,9 +1,12 @@
 """Evaluate pretrained encoders under the downstream protocols.
 
 For every ``NAME=CHECKPOINT`` pair, train each given config (recognition:
-``--linear``, ``--finetune``, ``--semi``; dense prediction: ``--dense``)
-with the encoder loaded from the checkpoint (``backbone.`` prefix) and test
-it, and run the kNN config on the same checkpoint; then print one table.
+``--linear``, ``--finetune``, ``--semi``, ``--early``; dense prediction:
+``--dense``) with the encoder loaded from the checkpoint (``backbone.``
+prefix) and test it, and run the kNN config on the same checkpoint; then
+print one table. The early-prediction model is tested at every ratio of
+``--early-ratios`` (``early/top1@0.5``, ...; its curve is written to
+``early_NAME/curve``, as ``early_prediction.py`` writes it).
 It runs the same mmengine Runner as ``tools/train.py`` /
 ``tools/test.py``, in-process.
 
@@ -36,6 +39,8 @@ from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401  registries, checkpoint allow-list
+from tools.analysis_tools.early_prediction import (  # noqa: E402
+    DEFAULT_RATIOS, sweep, write_curve)
 
 
 def parse_encoder(text: str) -> Tuple[str, str]:
@@ -48,8 +53,10 @@ def parse_encoder(text: str) -> Tuple[str, str]:
     return name, ckpt
 
 
-RECOGNITION = ('linear', 'finetune', 'semi')
+RECOGNITION = ('linear', 'finetune', 'semi', 'early')
 PROTOCOLS = (*RECOGNITION, 'dense', 'knn')
+TABLE_ORDER = ('linear', 'finetune', 'semi', 'knn', 'early', 'detection',
+               'segmentation')
 DENSE_PREFIXES = ('detection/', 'segmentation/')
 
 
@@ -74,6 +81,22 @@ def run_recognition(cfg: Config,
     return runner.test()
 
 
+def run_early(cfg: Config, name: str, ratios: List[float],
+              work_dir: str) -> Dict[str, float]:
+    """Test the early-prediction model that :func:`run_recognition` trained
+    (its last checkpoint) at every observed fraction of ``ratios``."""
+    train_dir = osp.join(work_dir, f'early_{name}')
+    with open(osp.join(train_dir, 'last_checkpoint')) as f:
+        ckpt = f.read().strip()
+    rows = sweep(cfg, ckpt, ratios, osp.join(train_dir, 'curve'))
+    write_curve(rows, osp.join(train_dir, 'curve'))
+    return {
+        f'early/{key}@{row["ratio"]:g}': row[key]
+        for row in rows
+        for key in ('top1', 'mean1') if key in row
+    }
+
+
 def run_knn(cfg: Config, name: str, ckpt: str,
             work_dir: str) -> Dict[str, float]:
     cfg = copy.deepcopy(cfg)
@@ -85,21 +108,26 @@ def run_knn(cfg: Config, name: str, ckpt: str,
 
 
 def column_order(key: str) -> tuple:
-    """linear, finetune, semi, kNN by k, then dense metrics."""
+    """linear, finetune, semi, kNN by k, early by ratio, then dense
+    metrics."""
     protocol, _, metric = key.partition('/')
-    order = (*RECOGNITION, 'knn', 'detection', 'segmentation')
-    rank = order.index(protocol) if protocol in order else len(order)
-    digits = ''.join(ch for ch in metric if ch.isdigit())
-    return rank, not metric.startswith('top1'), int(digits or 0), metric
+    rank = TABLE_ORDER.index(protocol) if protocol in TABLE_ORDER \
+        else len(TABLE_ORDER)
+    name, _, at = metric.partition('@')
+    digits = ''.join(ch for ch in name if ch.isdigit())
+    return (rank, not metric.startswith('top1'), int(digits or 0),
+            float(at or 0), metric)
 
 
 def table(results: Dict[str, Dict[str, float]]) -> str:
-    """Top-1 accuracies and dense metrics (all metrics go to the JSON)."""
+    """Top-1 and mean-class accuracies and dense metrics (all metrics go to
+    the JSON)."""
     keys = sorted(
         {
             k
             for r in results.values()
-            for k in r if '/top1' in k or k.startswith(DENSE_PREFIXES)
+            for k in r if '/top1' in k or k.endswith('/mean1')
+            or k.startswith(DENSE_PREFIXES)
         },
         key=column_order)
     lines = [
@@ -116,6 +144,15 @@ def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
     parser.add_argument('--linear', help='linear-probe config')
     parser.add_argument('--finetune', help='fine-tune config')
     parser.add_argument('--semi', help='semi-supervised config')
+    parser.add_argument(
+        '--early',
+        help='early-prediction config (ObservePrefix in its test pipeline)')
+    parser.add_argument(
+        '--early-ratios',
+        nargs='+',
+        type=float,
+        default=DEFAULT_RATIOS,
+        help='observed fractions the early-prediction model is tested at')
     parser.add_argument('--dense', help='detection / segmentation config')
     parser.add_argument(
         '--timelines',
@@ -138,7 +175,7 @@ def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
         '--recognition-options',
         nargs='+',
         action=DictAction,
-        help='applied to the linear, finetune and semi configs')
+        help='applied to the linear, finetune, semi and early configs')
     parser.add_argument(
         '--dense-options',
         nargs='+',
@@ -165,20 +202,25 @@ def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
                 configs[key].merge_from_dict(options)
     if not configs:
         parser.error('give at least one of --linear, --finetune, --semi, '
-                     '--dense, --knn')
+                     '--early, --dense, --knn')
 
     results: Dict[str, Dict[str, float]] = {}
     for name, ckpt in args.encoders:
         metrics = {}
         for protocol in RECOGNITION:
-            if protocol in configs:
-                metrics.update({
-                    f'{protocol}/{k.split("/")[-1]}': float(v)
-                    for k, v in
-                    run_recognition(configs[protocol], protocol, name, ckpt,
-                                    args.work_dir).items()
-                    if k.startswith('acc/')
-                })
+            if protocol not in configs:
+                continue
+            tested = run_recognition(configs[protocol], protocol, name, ckpt,
+                                     args.work_dir)
+            if protocol == 'early':  # scored at every ratio instead
+                metrics.update(
+                    run_early(configs['early'], name, args.early_ratios,
+                              args.work_dir))
+                continue
+            metrics.update({
+                f'{protocol}/{k.split("/")[-1]}': float(v)
+                for k, v in tested.items() if k.startswith('acc/')
+            })
         if 'dense' in configs:
             metrics.update({
                 k: float(v)

@@ -1,0 +1,39 @@
+"""Write the results table of a finished real-data benchmark.
+
+    python tools/analysis_tools/real_benchmark_report.py work_dirs/real/pku1
+
+Reads the folder that ``prepare_real_benchmarks.py`` prepared and
+``run_real_benchmarks.sh`` ran, and writes ``results.json`` and
+``results.md`` there: every protocol for both encoders (per seed and the
+mean), the class distribution of the data found and the pictures (see
+``usdrl_mm/benchmarks/report.py``).
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+from typing import List, Optional
+
+for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+             os.getcwd()):
+    if path not in sys.path:
+        sys.path.insert(1, path)
+
+from usdrl_mm.benchmarks import write_report  # noqa: E402
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('out_dir', help='the benchmark folder')
+    args = parser.parse_args(argv)
+    try:
+        write_report(args.out_dir)
+    except (OSError, ValueError, KeyError) as err:
+        print(f'real_benchmark_report: {err}', file=sys.stderr)
+        return 1
+    print(open(osp.join(args.out_dir, 'results.md')).read())
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
