@@ -2,8 +2,7 @@
 
     python tools/analysis_tools/benchmark_augment.py [PER_SAMPLE_CONFIG] \
         [BATCHED_CONFIG] [--batch-size 64] [--iters 10] [--warmup 2] \
-        [--device cpu|cuda] [--threads T] [--ann-file PKL] \
-        [--backend auto|torch|fused-cpu]
+        [--device cpu|cuda] [--threads T] [--ann-file PKL]
 
 Both paths start from the same ``--batch-size`` samples of the per-sample
 config's training set, taken after the transforms that precede the views
@@ -14,9 +13,8 @@ config's training set, taken after the transforms that precede the views
   one process (in training this runs in the dataloader workers, up to one
   core each), stacking, and the config's data preprocessor;
 - batched: the batched config's raw formatting (``FormatRawSkeleton``) on
-  every sample and its ``BatchMultiViewPreprocessor``
-  (``--backend`` overrides the preprocessor's backend: the torch ops or
-  the fused numba loop).
+  every sample and its ``BatchMultiViewPreprocessor`` (the torch ops of
+  ``usdrl_mm.models.utils.batch_augments``).
 
 Packing (``PackActionInputs``: the data samples) belongs to both pipelines
 and is timed in neither. Prints a line per path and one JSON line with the
@@ -98,10 +96,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--threads', type=int, help='torch CPU threads')
     parser.add_argument('--ann-file', help="instead of the config's data")
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument(
-        '--backend',
-        choices=('auto', 'torch', 'fused-cpu'),
-        help="the batched preprocessor's backend (default: the config's)")
     return parser.parse_args(argv)
 
 
@@ -128,8 +122,6 @@ def main(argv=None) -> Dict:
     start = split_pipeline(raw_pipeline, 'FormatRawSkeleton')
     stop = split_pipeline(raw_pipeline, 'PackActionInputs')
     raw_format = Compose(raw_pipeline[start:stop])
-    if args.backend:
-        batch_cfg.model.data_preprocessor.backend = args.backend
     batch_pre = MODELS.build(batch_cfg.model.data_preprocessor).to(device)
 
     def per_sample() -> torch.Tensor:
@@ -163,8 +155,7 @@ def main(argv=None) -> Dict:
         clips=clips,
         device=(torch.cuda.get_device_name(device)
                 if device.type == 'cuda' else f'cpu ({os.cpu_count()} cores)'),
-        torch_threads=torch.get_num_threads(),
-        backend=batch_pre.resolved_backend([torch.zeros(1, device=device)]))
+        torch_threads=torch.get_num_threads())
     for name, fn in (('per_sample', per_sample), ('batched', batched)):
         times = timed(fn, args.iters, args.warmup, device)
         mean = statistics.fmean(times)

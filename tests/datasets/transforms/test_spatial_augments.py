@@ -4,6 +4,9 @@ from mmaction.registry import TRANSFORMS
 
 from usdrl_mm.datasets.transforms import (RandomJointLinearMap,
                                           RandomJointMask, RandomSkeletonShear)
+from usdrl_mm.datasets.transforms.spatial_augments import (linear_map_joints,
+                                                           mask_joints,
+                                                           shear_matrix)
 
 
 def sample(score=False):
@@ -99,6 +102,24 @@ def test_augmenting_every_joint_is_refused(transform):
 def test_the_batched_views_refuse_it_too():
     import torch
 
-    from usdrl_mm.structures import batch_augment_ops as ops
+    from usdrl_mm.models.utils import batch_augments as ops
     with pytest.raises(ValueError, match='every one of the 15 joints'):
         ops.draw_joint_subsets(4, 15, 15, generator=torch.Generator())
+
+
+def test_shear_and_linear_map():
+    s = shear_matrix([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    assert np.allclose(np.diag(s), 1)
+    assert np.allclose(s, [[1, .1, .2], [.3, 1, .4], [.5, .6, 1]])
+    x = np.random.default_rng(0).normal(size=(2, 5, 25, 3)).astype(np.float32)
+    # column-vector shear S x equals row-vector x S^T
+    sheared = linear_map_joints(x, s.T)
+    assert np.allclose(sheared[1, 2, 3], s @ x[1, 2, 3], atol=1e-6)
+    r = np.random.default_rng(1).uniform(-1, 1, (3, 3)).astype(np.float32)
+    out = linear_map_joints(x, r, joints=[0, 4])
+    assert np.allclose(out[..., [0, 4], :], x[..., [0, 4], :] @ r, atol=1e-6)
+    assert np.array_equal(out[..., 1:4, :], x[..., 1:4, :])
+    masked = mask_joints(x, [2, 7])
+    assert not masked[..., [2, 7], :].any()
+    assert np.array_equal(masked[..., 3, :], x[..., 3, :])
+    assert x[..., 2, :].any()  # the input is left alone

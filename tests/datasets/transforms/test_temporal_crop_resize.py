@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
+import torch
+import torch.nn.functional as F
 
 from usdrl_mm.datasets.transforms import TemporalCropResize
+from usdrl_mm.datasets.transforms.temporal_crop_resize import (center_window,
+                                                               crop_floor,
+                                                               crop_resize,
+                                                               crop_window)
 
 
 def sample(t=100, valid=None, m=2, v=25, c=3, score=False):
@@ -108,3 +114,49 @@ def test_errors():
     with pytest.raises(ValueError, match="short_clip must be one of"):
         TemporalCropResize(short_clip='pad')
     assert "short_clip='crop'" in repr(TemporalCropResize(short_clip='crop'))
+
+
+@pytest.mark.parametrize('length,out_len', [(7, 64), (64, 64), (150, 64),
+                                            (1, 5), (65, 64), (300, 17)])
+def test_resize_matches_torch_linear_interpolation(length, out_len):
+    x = np.random.default_rng(length).normal(size=(2, length, 4,
+                                                   3)).astype(np.float32)
+    ours = crop_resize(x, 0, length, out_len, axis=1)
+    # (M, T, V, C) -> (1, M*V*C, T): interpolate along time
+    t = torch.from_numpy(x).permute(0, 2, 3, 1).reshape(1, -1, length)
+    ref = F.interpolate(t, size=out_len, mode='linear', align_corners=False)
+    ref = ref.reshape(2, 4, 3, out_len).permute(0, 3, 1, 2).numpy()
+    assert np.allclose(ours, ref, atol=1e-4)
+
+
+def test_crop_takes_the_window():
+    x = np.arange(10, dtype=np.float32).reshape(1, 10, 1, 1)
+    assert np.allclose(crop_resize(x, 3, 4, 4, axis=1).ravel(), [3, 4, 5, 6])
+
+
+def test_crop_window_floor_and_bounds():
+    assert crop_window(300, 0.1, 64, 0.0) == (0, 64)  # the 64-frame floor
+    assert crop_window(40, 0.5, 64, 0.99) == (0, 40)  # short clips whole
+    start, length = crop_window(300, 0.5, 64, 0.999)
+    assert length == 150 and start + length <= 300 and start == 150
+    for frac in np.linspace(0, 0.999, 20):
+        s, n = crop_window(137, 0.37, 16, frac)
+        assert 0 <= s and s + n <= 137 and n == 50
+    with pytest.raises(ValueError):
+        crop_window(0, 0.5, 64)
+
+
+def test_center_window():
+    assert center_window(100, 1.0) == (0, 100)
+    assert center_window(100, 0.5) == (25, 50)
+
+
+def test_crop_floor():
+    # 'whole': one floor; 'crop': the floor from min_len frames on, else 1
+    assert crop_floor(40, 64) == 64
+    assert crop_floor(40, 64, 'crop') == 1
+    assert crop_floor(64, 64, 'crop') == 64
+    n = np.array([1, 63, 64, 300])
+    assert crop_floor(n, 64, 'crop').tolist() == [1, 1, 64, 64]
+    with pytest.raises(ValueError, match='short_clip must be one of'):
+        crop_floor(40, 64, 'pad')

@@ -7,14 +7,13 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import OptimWrapper
 
+from usdrl_mm.datasets.transforms.spatial_augments import (linear_map_joints,
+                                                           mask_joints)
+from usdrl_mm.datasets.transforms.temporal_crop_resize import crop_resize
 from usdrl_mm.models import BatchMultiViewPreprocessor
 from usdrl_mm.models.data_preprocessors.batch_multi_view_preprocessor import \
     BRANCHES
-from usdrl_mm.structures import augment_ops as ref
-from usdrl_mm.structures import bones_from_joints, fused_views_cpu, get_layout
-
-# the backends that run here: the fused loop needs numba
-BACKENDS = ['torch'] + (['fused-cpu'] if fused_views_cpu.available() else [])
+from usdrl_mm.structures import bones_from_joints, get_layout
 
 VALID = [40, 64, 100, 300]  # the 64-frame floor, and longer clips
 CONFIGS = 'configs/usdrl/mgfd_dste-tiny{}_1xb64-joint-24e_synthetic-' \
@@ -38,18 +37,18 @@ def raw_batch(valid=VALID, frames=300, channels=3, seed=0):
 
 def reference_view(raw, valid_len, params, b, clip_len=64):
     """View row ``b`` by the per-sample numpy ops with the drawn params."""
-    x = ref.crop_resize(raw[:, :valid_len], int(params.crop.start[b]),
-                        int(params.crop.length[b]), clip_len, 1)
+    x = crop_resize(raw[:, :valid_len], int(params.crop.start[b]),
+                    int(params.crop.length[b]), clip_len, 1)
     branch = BRANCHES[int(params.branch[b])]
     joints = params.joints[b].numpy()
     matrix = params.matrix[b].numpy()
     c = matrix.shape[-1]
     if branch == 'mask':
-        return ref.mask_joints(x, joints)
+        return mask_joints(x, joints)
     if branch == 'linear_map':
-        x[..., :c] = ref.linear_map_joints(x[..., :c], matrix, joints)
+        x[..., :c] = linear_map_joints(x[..., :c], matrix, joints)
     else:  # S x with column vectors
-        x[..., :c] = ref.linear_map_joints(x[..., :c], matrix.T)
+        x[..., :c] = linear_map_joints(x[..., :c], matrix.T)
     return x
 
 
@@ -84,13 +83,11 @@ def test_shapes_and_no_padding_read():
     assert len(out['data_samples']) == 4
 
 
-@pytest.mark.parametrize('backend', BACKENDS)
 @pytest.mark.parametrize('channels,coord_channels', [(3, None), (3, 2),
                                                      (4, 3)])
 def test_views_equal_the_per_sample_ops_for_the_drawn_params(
-        channels, coord_channels, backend):
-    pre = BatchMultiViewPreprocessor(
-        coord_channels=coord_channels, backend=backend)
+        channels, coord_channels):
+    pre = BatchMultiViewPreprocessor(coord_channels=coord_channels)
     data = raw_batch(channels=channels)
     clips, valid_len = pre.collect_raw(data['inputs'], data['data_samples'])
     assert valid_len.tolist() == VALID
@@ -199,17 +196,6 @@ def test_valid_length_defaults_to_the_clip_length_and_errors():
         BatchMultiViewPreprocessor(coord_channels=4)(dict(inputs=clips))
     with pytest.raises(ValueError, match='branch_probs'):
         BatchMultiViewPreprocessor(branch_probs=(0.5, 0.5))
-    with pytest.raises(ValueError, match='backend'):
-        BatchMultiViewPreprocessor(backend='cuda-graph')
-
-
-def test_auto_backend_is_the_fused_loop_on_a_cpu_with_numba():
-    pre = BatchMultiViewPreprocessor()
-    clips = [torch.zeros(2, 70, 25, 3)]
-    expected = 'fused-cpu' if fused_views_cpu.available() else 'torch'
-    assert pre.resolved_backend(clips) == expected
-    assert BatchMultiViewPreprocessor(
-        backend='torch').resolved_backend(clips) == 'torch'
 
 
 def test_one_mgfd_training_step():

@@ -1,4 +1,4 @@
-"""The spatial augmentations of the USDRL pretraining views (SPEC §8.1).
+"""The spatial augmentations of the USDRL pretraining views (design.md §8.1).
 
 The original picks exactly one per view: joint masking (p 0.25), a random
 linear map of some joints (p 0.25) or a shear of the whole skeleton (p 0.5).
@@ -12,16 +12,73 @@ Express that choice with mmcv's ``RandomChoice``::
 All three are linear in the coordinates, so absent (all-zero) persons stay
 zero. ``keypoint_score`` is not a coordinate: linear maps leave it alone and
 masking zeroes it with its joint.
+
+Each transform draws its parameters and applies them with a plain numpy
+function (:func:`shear_matrix`, :func:`linear_map_joints`,
+:func:`mask_joints`): the reference that the batched
+``usdrl_mm.models.utils.batch_augments`` ops are tested against.
+:func:`check_augmented_joints` is the joint-count rule both share.
 """
-from typing import Dict
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from usdrl_mm.structures.augment_ops import (check_augmented_joints,
-                                             linear_map_joints, mask_joints,
-                                             shear_matrix)
+
+def shear_matrix(off_diagonal: np.ndarray) -> np.ndarray:
+    """A (C, C) shear with ones on the diagonal and the given off-diagonal
+    entries (row-major, C*(C-1) values)."""
+    off_diagonal = np.asarray(off_diagonal, dtype=np.float32)
+    c = int(round((1 + np.sqrt(1 + 4 * off_diagonal.size)) / 2))
+    s = np.eye(c, dtype=np.float32)
+    s[~np.eye(c, dtype=bool)] = off_diagonal
+    return s
+
+
+def linear_map_joints(x: np.ndarray,
+                      matrix: np.ndarray,
+                      joints: Optional[Sequence[int]] = None) -> np.ndarray:
+    """``x' = x @ matrix`` for the coordinates of the given joints (all when
+    ``None``), with coordinates as row vectors; a new array is returned.
+
+    The random-matrix corruption uses ``x R``; a shear ``S x`` with column
+    vectors is ``x @ S.T``.
+    """
+    out = x.astype(np.float32, copy=True)
+    if joints is None:
+        return out @ matrix
+    idx = np.asarray(joints, dtype=np.int64)
+    out[..., idx, :] = out[..., idx, :] @ matrix
+    return out
+
+
+def mask_joints(x: np.ndarray, joints: Sequence[int]) -> np.ndarray:
+    """Zero the given joints in every frame and person; a new array."""
+    out = x.copy()
+    out[..., np.asarray(joints, dtype=np.int64), :] = 0
+    return out
+
+
+def check_augmented_joints(num_chosen: int, num_total: int) -> None:
+    """Refuse a joint count that an augmentation cannot or should not draw.
+
+    More joints than the skeleton has cannot be drawn; all of them would
+    mask the whole skeleton (an all-zero view) or turn the per-joint
+    corruption into one global map, silently. USDRL draws 15 of NTU's 25
+    (60 %); a new layout sets its own count.
+    """
+    if not 0 <= num_chosen <= num_total:
+        raise ValueError(f'cannot pick {num_chosen} of {num_total} joints; '
+                         'set num_joints of the joint augmentations for this '
+                         'skeleton layout')
+    if num_chosen == num_total:
+        raise ValueError(
+            f'num_joints={num_chosen} would augment every one of the '
+            f'{num_total} joints (RandomJointMask would blank the whole '
+            'skeleton); set it below the layout\'s joint count, e.g. 60 % '
+            f'of them ({max(1, round(0.6 * num_total))} here) as USDRL '
+            'takes 15 of NTU\'s 25')
 
 
 def _pick_joints(results: Dict, num_joints: int) -> np.ndarray:

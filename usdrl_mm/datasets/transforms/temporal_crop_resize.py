@@ -1,12 +1,102 @@
-from typing import Dict, Sequence, Union
+"""The temporal crop-resize of the USDRL views (design.md §8.1 step 1, §8.2).
+
+``TemporalCropResize`` draws the window and applies it; the window rule
+(:func:`crop_window`, :func:`crop_floor`) and the linear resize are plain
+numpy functions of the drawn parameters, the reference that the batched
+``usdrl_mm.models.utils.batch_augments`` ops are tested against and whose
+floor rule they share. Arrays are ``(..., T, V, C)``.
+"""
+from typing import Dict, Sequence, Tuple, Union
 
 import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from usdrl_mm.structures.augment_ops import (SHORT_CLIP_MODES, center_window,
-                                             crop_floor, crop_resize,
-                                             crop_window)
+
+def crop_window(num_frames: int,
+                scale: float,
+                min_len: int,
+                start_fraction: float = 0.) -> Tuple[int, int]:
+    """Crop ``[start, start + length)`` of a sequence with ``num_frames``
+    valid frames.
+
+    ``length = min(max(floor(num_frames * scale), min_len), num_frames)``
+    (the hard floor means short clips are used whole) and ``start`` is
+    ``floor(start_fraction * (num_frames - length + 1))``, i.e. a uniform
+    integer start when ``start_fraction ~ U[0, 1)``.
+    """
+    if num_frames < 1:
+        raise ValueError(f'cannot crop a sequence of {num_frames} frames')
+    length = min(max(int(np.floor(num_frames * scale)), min_len), num_frames)
+    length = max(length, 1)
+    start = int(np.floor(start_fraction * (num_frames - length + 1)))
+    return min(start, num_frames - length), length
+
+
+#: What a random crop does with a clip shorter than its ``min_len`` floor.
+SHORT_CLIP_MODES = ('whole', 'crop')
+
+
+def crop_floor(num_frames, min_len: int, short_clip: str = 'whole'):
+    """The ``min_len`` that :func:`crop_window` (``crop_windows`` for a
+    batch) gets for clips of ``num_frames`` valid frames: an int, or an
+    integer array / tensor of them (then one floor per clip).
+
+    - ``'whole'`` (USDRL): ``min_len`` for every clip. A clip with
+      ``n <= min_len`` frames gets ``length = min(max(floor(n s), min_len),
+      n) = n`` and ``start = 0`` whatever ``s``: it is used whole, and all
+      its views share one temporal window.
+    - ``'crop'``: ``min_len`` for clips of at least ``min_len`` frames (as
+      ``'whole'``), 1 for shorter ones, which so get
+      ``length = max(floor(n s), 1)`` frames, a crop of scale
+      ``s ~ U(ratio)`` of their own length at a uniform start.
+    """
+    if short_clip not in SHORT_CLIP_MODES:
+        raise ValueError(f'short_clip must be one of {SHORT_CLIP_MODES}, got '
+                         f'{short_clip!r}')
+    if short_clip == 'whole':
+        return min_len
+    # a bool (array) times an int: min_len where n >= min_len, else 1
+    return 1 + (min_len - 1) * (num_frames >= min_len)
+
+
+def center_window(num_frames: int, ratio: float) -> Tuple[int, int]:
+    """The deterministic centre crop of design.md §8.2:
+    ``start = int((1 - ratio) * n / 2)``, frames ``[start, n - start)``."""
+    if num_frames < 1:
+        raise ValueError(f'cannot crop a sequence of {num_frames} frames')
+    start = int((1 - ratio) * num_frames / 2)
+    return start, max(num_frames - 2 * start, 1)
+
+
+def linear_resize_plan(
+        length: int,
+        out_len: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source indices and weights of a linear resize from ``length`` to
+    ``out_len`` samples.
+
+    Same sampling as ``F.interpolate(mode='linear', align_corners=False)``:
+    output ``i`` reads position ``max((i + 0.5) * length / out_len - 0.5,
+    0)``. Returns ``(i0, i1, w)`` with ``y[i] = (1 - w) x[i0] + w x[i1]``.
+    """
+    src = (np.arange(out_len) + 0.5) * (length / out_len) - 0.5
+    src = np.clip(src, 0, None)
+    i0 = np.minimum(np.floor(src).astype(np.int64), length - 1)
+    i1 = np.minimum(i0 + 1, length - 1)
+    return i0, i1, (src - i0).astype(np.float32)
+
+
+def crop_resize(x: np.ndarray, start: int, length: int, out_len: int,
+                axis: int) -> np.ndarray:
+    """Take ``length`` frames from ``start`` along ``axis`` and resize them
+    linearly to ``out_len`` frames (float32)."""
+    i0, i1, w = linear_resize_plan(length, out_len)
+    a = np.take(x, start + i0, axis=axis).astype(np.float32)
+    b = np.take(x, start + i1, axis=axis).astype(np.float32)
+    shape = [1] * x.ndim
+    shape[axis] = out_len
+    w = w.reshape(shape)
+    return a * (1 - w) + b * w
 
 
 def valid_frames(results: Dict) -> int:
@@ -23,7 +113,7 @@ def valid_frames(results: Dict) -> int:
 @TRANSFORMS.register_module()
 class TemporalCropResize(BaseTransform):
     """Crop a window of the valid frames and resize it to ``clip_len``
-    frames by linear interpolation (SPEC §8.1 step 1 and §8.2).
+    frames by linear interpolation (design.md §8.1 step 1 and §8.2).
 
     - ``mode='random'``: draw ``s ~ U(ratio)``, take
       ``L = min(max(floor(n s), min_len), n)`` frames at a uniform start. With
@@ -32,8 +122,7 @@ class TemporalCropResize(BaseTransform):
       temporal window and differ only spatially; USDRL does the same.
       ``short_clip='crop'`` gives a clip shorter than ``min_len`` its own
       crop of ``L = max(floor(n s), 1)`` frames instead (longer clips are
-      cropped as before); see ``crop_floor`` in
-      ``usdrl_mm.structures.augment_ops``, which the batched
+      cropped as before); see :func:`crop_floor`, which the batched
       ``BatchMultiViewPreprocessor`` shares.
     - ``mode='center'``: the deterministic centre crop
       ``[int((1 - r) n / 2), n - int((1 - r) n / 2))`` with ``r = ratio``

@@ -4,17 +4,14 @@ import torch
 from mmaction.registry import MODELS
 from torch import Tensor
 
-from usdrl_mm.structures import fused_views_cpu
-from usdrl_mm.structures.augment_ops import SHORT_CLIP_MODES
-from usdrl_mm.structures.batch_augment_ops import (CropParams, crop_clip_views,
-                                                   draw_crop, draw_linear_map,
-                                                   draw_shear, joints_to_mask,
-                                                   map_joints)
+from usdrl_mm.datasets.transforms.temporal_crop_resize import SHORT_CLIP_MODES
+from ..utils.batch_augments import (CropParams, crop_clip_views, draw_crop,
+                                    draw_linear_map, draw_shear,
+                                    joints_to_mask, map_joints)
 from .skeleton_data_preprocessor import SkeletonDataPreprocessor
 
 #: The spatial augmentations of a view, in the order of ``branch_probs``.
 BRANCHES = ('mask', 'linear_map', 'shear')
-BACKENDS = ('auto', 'torch', 'fused-cpu')
 
 
 class ViewParams(NamedTuple):
@@ -40,7 +37,7 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
 
     The batched equivalent of the per-sample pipeline
     ``SkeletonMultiView(TemporalCropResize, RandomChoice(mask, linear map,
-    shear), FormatGCNInput)`` (SPEC §8.1): every one of the ``num_views``
+    shear), FormatGCNInput)`` (design.md §8.1): every one of the ``num_views``
     views of a sample gets, independently,
 
     1. a random temporal crop of its ``n`` valid frames,
@@ -66,7 +63,9 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
     ``FormatRawSkeleton``) or a stacked ``(N, M, T, V, C)`` tensor. The
     valid length of a clip is ``data_samples[i].valid_len`` when packed,
     else its own length ``T_i``. Clips of different lengths are read where
-    they are, one gather per clip, never padded or stacked.
+    they are, one gather per clip, never padded or stacked. The maths are
+    the torch ops of ``usdrl_mm.models.utils.batch_augments``, on whatever
+    device the clips are.
 
     Args:
         num_views (int): Views per sample (4 in USDRL).
@@ -85,13 +84,6 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         coord_channels (int, optional): Channels the linear maps act on;
             the rest (a keypoint score) are only cropped and masked.
             ``None``: all channels.
-        backend (str): ``'torch'``: the torch ops of
-            ``usdrl_mm.structures.batch_augment_ops`` (any device);
-            ``'fused-cpu'``: one fused numba loop on a CPU
-            (``usdrl_mm.structures.fused_views_cpu``; needs numba);
-            ``'auto'`` (default): ``'fused-cpu'`` for CPU clips when numba
-            is installed, else ``'torch'``. Both give the same views up to
-            float rounding.
         modality, layout, non_blocking: as ``SkeletonDataPreprocessor``.
     """
 
@@ -105,7 +97,6 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
                  map_magnitude: float = 1.0,
                  branch_probs: Sequence[float] = (0.25, 0.25, 0.5),
                  coord_channels: Optional[int] = None,
-                 backend: str = 'auto',
                  short_clip: str = 'whole',
                  modality: Union[str, Sequence[str]] = 'joint',
                  layout: str = 'nturgb+d',
@@ -123,12 +114,6 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         if short_clip not in SHORT_CLIP_MODES:
             raise ValueError(f'short_clip must be one of {SHORT_CLIP_MODES}, '
                              f'got {short_clip!r}')
-        if backend not in BACKENDS:
-            raise ValueError(f'backend must be one of {BACKENDS}, got '
-                             f'{backend!r}')
-        if backend == 'fused-cpu' and not fused_views_cpu.available():
-            raise ImportError("backend='fused-cpu' needs numba: "
-                              'pip install numba')
         if len(branch_probs) != len(BRANCHES) or min(branch_probs) < 0 \
                 or abs(sum(branch_probs) - 1) > 1e-6:
             raise ValueError('branch_probs needs probabilities of '
@@ -143,7 +128,6 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         self.map_magnitude = map_magnitude
         self.branch_probs = tuple(float(p) for p in branch_probs)
         self.coord_channels = coord_channels
-        self.backend = backend
         self._scratch: Optional[Tensor] = None
 
     def collect_raw(
@@ -236,14 +220,6 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         chosen = joints_to_mask(params.joints, joints) | is_shear[:, None]
         return full, chosen
 
-    def resolved_backend(self, clips: Sequence[Tensor]) -> str:
-        """``'torch'`` or ``'fused-cpu'`` for these clips."""
-        if self.backend != 'auto':
-            return self.backend
-        on_cpu = all(x.device.type == 'cpu' for x in clips)
-        return 'fused-cpu' if on_cpu and fused_views_cpu.available() \
-            else 'torch'
-
     def apply_views(self, clips: Union[Tensor, Sequence[Tensor]],
                     params: ViewParams) -> Tensor:
         """N raw clips ``(M, T_i, V, C)`` (a list, or a stacked ``(N, M, T,
@@ -251,20 +227,11 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         n, k = len(clips), self.num_views
         m, _, v, channels = clips[0].shape
         full, chosen = self.view_matrices(params, v, channels)
-        if self.resolved_backend(clips) == 'fused-cpu':
-            eye = torch.eye(channels, device=full.device)
-            # (B, V) -> (B, V, C, C): A_b on the selected joints, I elsewhere
-            per_joint = torch.where(chosen[:, :, None, None], full[:, None],
-                                    eye)
-            views = fused_views_cpu.fused_clip_views(clips, params.crop,
-                                                     self.clip_len, k,
-                                                     per_joint)
-        else:
-            size = n * k * m * self.clip_len * v * channels
-            # the frame pairs of the crops, then the products of the maps
-            work = self.scratch(2 * size, full.device)
-            views = crop_clip_views(clips, params.crop, self.clip_len, k, work)
-            views = map_joints(views, full, chosen, inplace=True, scratch=work)
+        size = n * k * m * self.clip_len * v * channels
+        # the frame pairs of the crops, then the products of the maps
+        work = self.scratch(2 * size, full.device)
+        views = crop_clip_views(clips, params.crop, self.clip_len, k, work)
+        views = map_joints(views, full, chosen, inplace=True, scratch=work)
         # (N*K, M, T, V, C) -> (N, K, M, T, V, C)
         return views.view(n, k, *views.shape[1:])
 
