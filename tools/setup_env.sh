@@ -3,6 +3,9 @@
 # usdrl_mm into it in editable mode. Idempotent.
 #
 #   VENV=.venv        where the environment lives
+#   REQUIREMENTS=requirements/runtime.txt   the OpenMMLab stack to install:
+#                     runtime.txt (MMAction2 1.1.0) or
+#                     runtime-mmaction2-1.2.txt (MMAction2 1.2.0)
 #   PYTHON=python3    interpreter that creates it (3.8+; tested with 3.11)
 #   TORCH=torch==2.13.0   the torch requirement; on a GPU machine pick the
 #                         build you need (its index URL via PIP_INDEX_URL)
@@ -12,6 +15,7 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 TORCH=${TORCH:-torch==2.13.0}
+REQUIREMENTS=${REQUIREMENTS:-requirements/runtime.txt}
 
 if [ ! -x "$VENV/bin/python" ]; then
     echo "[setup] creating $VENV"
@@ -23,8 +27,8 @@ PIP="$VENV/bin/python -m pip"
 # pull the newest (CUDA) build
 echo "[setup] installing $TORCH"
 $PIP install -q "setuptools<82" wheel "$TORCH"
-echo "[setup] installing the OpenMMLab stack, test and optional requirements"
-$PIP install -q -r requirements/runtime.txt -r requirements/tests.txt \
+echo "[setup] installing $REQUIREMENTS, test and optional requirements"
+$PIP install -q -r "$REQUIREMENTS" -r requirements/tests.txt \
     -r requirements/optional.txt
 $PIP install -q --no-deps --no-build-isolation -e .
 "$VENV/bin/python" -c "import torch, mmengine, mmaction, mmcv, usdrl_mm; \

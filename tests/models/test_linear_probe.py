@@ -7,6 +7,8 @@ from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
+from usdrl_mm.structures.action_labels import set_gt_label
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
@@ -27,11 +29,7 @@ def test_probe_updates_only_the_classifier():
 
     wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    samples = []
-    for label in range(4):
-        s = ActionDataSample()
-        s.set_gt_labels(torch.tensor([label]))
-        samples.append(s)
+    samples = [set_gt_label(ActionDataSample(), label) for label in range(4)]
     data = dict(
         inputs=[torch.randn(1, 2, 64, 25, 3) for _ in range(4)],
         data_samples=samples)

@@ -17,7 +17,7 @@ def test_bones_agree_with_mmaction_joint_to_bone(name):
 
 
 def test_ntu_parent_table_is_the_spec_table():
-    # SPEC §11.5, 1-based (joint, parent) pairs
+    # design.md §11.5, 1-based (joint, parent) pairs
     pairs = [(1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5), (7, 6), (8, 7),
              (9, 21), (10, 9), (11, 10), (12, 11), (13, 1), (14, 13), (15, 14),
              (16, 15), (17, 1), (18, 17), (19, 18), (20, 19), (21, 21),
@@ -210,9 +210,11 @@ def test_augmentations_and_configs_work_for_any_layout(name, repo_root):
         data = dict(inputs=batch)
         if mode == 'linear':
             from mmaction.structures import ActionDataSample
+
+            from usdrl_mm.structures.action_labels import set_gt_label
             samples = [ActionDataSample() for _ in range(4)]
             for i, s in enumerate(samples):
-                s.set_gt_labels(torch.tensor([i]))
+                set_gt_label(s, i)
             data = dict(inputs=[x[:1] for x in batch], data_samples=samples)
         losses = model.train_step(data, wrapper)
         assert all(torch.isfinite(x) for x in losses.values())

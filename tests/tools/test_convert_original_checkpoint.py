@@ -16,6 +16,8 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.runner import load_checkpoint
 
+from usdrl_mm.structures.action_labels import pred_score_of
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
@@ -122,7 +124,7 @@ def test_sttr_linear_file_loads_into_a_recognizer(tmp_path, tool_env):
     ref_logits = ref._lin(state, 'fc.',
                           torch.cat(
                               [ref_t.amax(1), ref_s.amax(1)], -1))
-    scores = torch.stack([p.pred_scores.item for p in preds])
+    scores = torch.stack([pred_score_of(p) for p in preds])
     assert torch.allclose(scores, ref_logits.softmax(-1), atol=1e-5)
 
 

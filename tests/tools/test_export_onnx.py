@@ -13,6 +13,7 @@ from usdrl_mm.apis import export as export_api
 from usdrl_mm.apis import init_model
 from usdrl_mm.apis.export import (default_part, export_onnx, unfused_attention,
                                   verify_onnx)
+from usdrl_mm.structures.action_labels import pred_score_of
 
 pytest.importorskip('onnx')
 ort = pytest.importorskip('onnxruntime')
@@ -124,10 +125,7 @@ def test_recognizer_scores_equal_test_step(recognizer, tmp_path):
             dict(
                 inputs=list(joints),
                 data_samples=[ActionDataSample() for _ in range(2)]))
-    expected = np.stack([
-        (s.pred_scores.item if 'pred_scores' in s else s.pred_score).numpy()
-        for s in samples
-    ])
+    expected = np.stack([pred_score_of(s).numpy() for s in samples])
     got = run_onnx(out, joints)
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(got.sum(1), 1., atol=1e-5)  # probabilities

@@ -7,13 +7,21 @@ import torch
 from tools.analysis_tools.fuse_scores import main as fuse_main
 
 
-def dump(path, scores, labels):
-    samples = [
-        dict(
-            pred_scores=dict(item=torch.tensor(s)),
-            gt_labels=dict(item=torch.tensor([y])))
-        for s, y in zip(scores, labels)
-    ]
+def dump(path, scores, labels, mmaction='1.1'):
+    """What tools/test.py --dump writes with MMAction2 1.1 (``LabelData``
+    fields, as dicts) or 1.2 (plain tensors, renamed fields)."""
+    if mmaction == '1.1':
+        samples = [
+            dict(
+                pred_scores=dict(item=torch.tensor(s)),
+                gt_labels=dict(item=torch.tensor([y])))
+            for s, y in zip(scores, labels)
+        ]
+    else:
+        samples = [
+            dict(pred_score=torch.tensor(s), gt_label=torch.tensor([y]))
+            for s, y in zip(scores, labels)
+        ]
     with open(path, 'wb') as f:
         pickle.dump(samples, f)
     return str(path)
@@ -37,6 +45,24 @@ def test_hand_made_scores_fuse_as_computed_by_hand(tmp_path):
     # weights matter: bone x 3 flips sample 0 to class 1 (1.95 > 1.5)
     out = fuse_main(['--preds', joint, bone, '--coefficients', '1', '3'])
     assert out['fused']['top1'] == pytest.approx(2 / 3)
+
+
+def test_dumps_of_either_mmaction2_fuse_alike(tmp_path):
+    scores, labels = [[.6, .4], [.3, .7], [.8, .2]], [0, 1, 1]
+    old = dump(tmp_path / 'old.pkl', scores, labels, mmaction='1.1')
+    new = dump(tmp_path / 'new.pkl', scores, labels, mmaction='1.2')
+    out = fuse_main(['--preds', old, new, '--coefficients', '1', '1'])
+    assert out['streams'][old]['top1'] == pytest.approx(2 / 3)
+    assert out['streams'][new]['top1'] == pytest.approx(2 / 3)
+    assert out['fused']['top1'] == pytest.approx(2 / 3)
+
+
+def test_a_dump_without_scores_is_explained(tmp_path):
+    path = tmp_path / 'features.pkl'
+    with open(path, 'wb') as f:
+        pickle.dump([dict(clip_feature=torch.zeros(4))], f)
+    with pytest.raises(ValueError, match='sample 0 has no predicted scores'):
+        fuse_main(['--preds', str(path)])
 
 
 def test_mismatched_dumps_are_refused(tmp_path):

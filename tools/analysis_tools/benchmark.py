@@ -55,6 +55,7 @@ from mmengine.runner import Runner  # noqa: E402
 
 import usdrl_mm  # noqa: E402,F401  registries
 from usdrl_mm.models import BatchMultiViewPreprocessor  # noqa: E402
+from usdrl_mm.structures.action_labels import set_gt_label  # noqa: E402
 from usdrl_mm.utils import adapt_amp_to_device, enable_amp  # noqa: E402
 
 MODES = ('pretrain', 'infer', 'data')
@@ -154,7 +155,7 @@ def one_sample(cfg: Config, key: str,
     """A packed sample: the first of the dataset, or a zero input of
     ``input_shape`` with label 0 when given."""
     if input_shape:
-        sample = ActionDataSample().set_gt_labels(0)
+        sample = set_gt_label(ActionDataSample(), 0)
         # raw clips (M, T, V, C) are all valid
         sample.set_metainfo(dict(valid_len=input_shape[-3]))
         return dict(inputs=torch.zeros(input_shape), data_samples=sample)

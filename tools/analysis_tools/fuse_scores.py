@@ -22,21 +22,19 @@ def load_scores(path: str,
     """(N, K) scores and (N,) labels from a ``--dump`` pickle (plain data
     and tensors only, unless ``trust_pickle``)."""
     from usdrl_mm.fileio import load_pickle
+    from usdrl_mm.structures.action_labels import gt_label_of, pred_score_of
     samples = load_pickle(path, trust=trust_pickle, allow_tensors=True)
     if not isinstance(samples, list) or not samples:
         raise ValueError(f'{path}: expected the non-empty list of data '
                          'samples that tools/test.py --dump writes')
     scores, labels = [], []
     for i, s in enumerate(samples):
-        # mmaction2 1.1 writes pred_scores / gt_labels, 1.2 pred_score /
-        # gt_label
-        score = s.get('pred_scores', s.get('pred_score'))
-        label = s.get('gt_labels', s.get('gt_label'))
-        if score is None or label is None:
+        try:  # either MMAction2's names (1.1 pred_scores, 1.2 pred_score)
+            score, label = pred_score_of(s), gt_label_of(s)
+        except (KeyError, TypeError) as e:
             raise ValueError(f'{path}: sample {i} has no predicted scores or '
-                             'label; was it dumped from a classifier?')
-        score = score['item'] if isinstance(score, dict) else score
-        label = label['item'] if isinstance(label, dict) else label
+                             f'label ({e}); was it dumped from a '
+                             'classifier?') from None
         scores.append(np.asarray(score, dtype=np.float64).reshape(-1))
         labels.append(int(np.asarray(label).reshape(-1)[0]))
     return np.stack(scores), np.asarray(labels)

@@ -36,6 +36,7 @@ from usdrl_mm.engine.checkpoint_fit import check_checkpoint_fit, state_dict_of
 from usdrl_mm.evaluation.functional import (generate_proposals, mean_filter,
                                             stitch_windows, window_record)
 from usdrl_mm.models.necks.usdrl_pool_neck import USDRLPoolNeck
+from usdrl_mm.structures.action_labels import pred_score_of
 from .skeleton_input import (ModelInput, SkeletonFile, as_annotations,
                              check_skeleton, load_skeletons)
 
@@ -359,11 +360,8 @@ def _read_label_map(label_map: Optional[str]) -> Optional[List[str]]:
 
 
 def _clip_scores(sample) -> np.ndarray:
-    """(K,) class scores of a predicted sample: ``pred_scores.item`` in
-    MMAction2 1.1, ``pred_score`` from 1.2 on."""
-    scores = sample.pred_scores.item if 'pred_scores' in sample \
-        else sample.pred_score
-    return scores.float().cpu().numpy()
+    """(K,) class scores of a predicted sample, from either MMAction2."""
+    return pred_score_of(sample).float().cpu().numpy()
 
 
 @torch.no_grad()

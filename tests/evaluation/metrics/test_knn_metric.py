@@ -3,11 +3,12 @@ import torch
 from mmaction.structures import ActionDataSample
 
 from usdrl_mm.evaluation import KNNMetric
+from usdrl_mm.structures.action_labels import set_gt_label
 
 
 def sample(feature, label, role):
     s = ActionDataSample()
-    s.set_gt_labels(torch.tensor([label]))
+    set_gt_label(s, label)
     s.set_field(torch.tensor(feature), 'clip_feature')
     s.set_metainfo(dict(knn_role=role))
     return s.to_dict()

@@ -3,15 +3,11 @@ import torch
 from mmaction.structures import ActionDataSample
 
 from usdrl_mm.models import USDRLClsHead, USDRLFeatureHead
+from usdrl_mm.structures.action_labels import pred_score_of, set_gt_label
 
 
 def samples(labels):
-    out = []
-    for label in labels:
-        s = ActionDataSample()
-        s.set_gt_labels(torch.tensor([label]))
-        out.append(s)
-    return out
+    return [set_gt_label(ActionDataSample(), label) for label in labels]
 
 
 def tokens(n=4, d=8):
@@ -35,7 +31,7 @@ def test_loss_and_clip_averaged_prediction():
     assert losses['loss_cls'] > 0 and 'top1_acc' in losses
     # 2 samples x 2 clips: scores of each sample's clips are averaged
     preds = head.predict(tokens(n=4), samples([0, 1]))
-    assert len(preds) == 2 and preds[0].pred_scores.item.shape == (5, )
+    assert len(preds) == 2 and pred_score_of(preds[0]).shape == (5, )
 
 
 def test_feature_norm_option():

@@ -56,8 +56,11 @@ def load_npy_labels(path: str,
                          'labels')
     bad = [i for i, x in enumerate(labels) if not isinstance(x, Integral)]
     if bad:
-        raise ValueError(f'{path}: label #{bad[0]} ({labels[bad[0]]!r}) is '
-                         'not an integer')
+        value = labels[bad[0]]
+        # the python value: numpy 2 writes a numpy scalar as np.str_('a')
+        value = value.item() if isinstance(value, np.generic) else value
+        raise ValueError(f'{path}: label #{bad[0]} ({value!r}) is not an '
+                         'integer')
     return [str(n) for n in names], [int(x) for x in labels]
 
 

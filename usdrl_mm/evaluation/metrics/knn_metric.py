@@ -4,16 +4,18 @@ import torch
 from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 
+from ...structures.action_labels import gt_label_of
 from ..functional import knn_accuracy
 
 
 @METRICS.register_module()
 class KNNMetric(BaseMetric):
     """Top-1 accuracy of a k-nearest-neighbour classifier on encoder
-    features (SPEC §10.3).
+    features (design.md §10.3).
 
     Expects data samples with ``clip_feature`` (from
-    :class:`USDRLFeatureHead`), ``gt_labels`` and a ``knn_role`` of
+    :class:`USDRLFeatureHead`), a ground-truth label (``gt_labels`` in
+    MMAction2 1.1, ``gt_label`` from 1.2 on) and a ``knn_role`` of
     ``'gallery'`` or ``'query'`` (set by :class:`GalleryQueryDataset`): the
     gallery (the training split) is the memory bank and the queries (the
     test split) are classified. Reports ``knn/top1_k{k}`` for every ``k``.
@@ -51,7 +53,7 @@ class KNNMetric(BaseMetric):
             self.results.append(
                 dict(
                     feature=sample['clip_feature'].float().cpu(),
-                    label=int(sample['gt_labels']['item']),
+                    label=int(gt_label_of(sample)),
                     role=sample['knn_role']))
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
