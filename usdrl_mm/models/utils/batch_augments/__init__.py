@@ -1,4 +1,4 @@
-"""The USDRL pretraining views for a whole batch, in torch (SPEC §8.1).
+"""The USDRL pretraining views for a whole batch, in torch (design.md §8.1).
 
 The batched counterparts of the per-sample transforms in
 ``usdrl_mm.datasets.transforms`` (the reference): each augmentation is a

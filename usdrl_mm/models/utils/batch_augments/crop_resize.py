@@ -1,4 +1,4 @@
-"""Temporal crop-resize of a batch of clips (SPEC §8.1 step 1).
+"""Temporal crop-resize of a batch of clips (design.md §8.1 step 1).
 
 ``crop_windows`` is ``crop_window`` of
 ``usdrl_mm.datasets.transforms.temporal_crop_resize`` for a vector of valid
@@ -49,7 +49,7 @@ def draw_crop(valid_len: Tensor,
               min_len: int = 64,
               generator: Optional[torch.Generator] = None,
               short_clip: str = 'whole') -> CropParams:
-    """Random windows of SPEC §8.1 step 1: ``s ~ U(ratio)``, a uniform
+    """Random windows of design.md §8.1 step 1: ``s ~ U(ratio)``, a uniform
     integer start; one per entry of ``valid_len`` ``(B,)``.
 
     ``short_clip`` is what a clip shorter than ``min_len`` gets

@@ -1,4 +1,4 @@
-"""The spatial augmentations of a batch of clips (SPEC §8.1 step 2).
+"""The spatial augmentations of a batch of clips (design.md §8.1 step 2).
 
 Shear ``x' = S x``, the random linear map ``x' = x R`` of chosen joints and
 the joint mask are all one batched matrix product ``x @ A_b`` per clip b,
@@ -53,7 +53,7 @@ def draw_shear(num: int,
                generator: Optional[torch.Generator] = None,
                device: Optional[torch.device] = None) -> Tensor:
     """``(num, C, C)`` shears with i.i.d. ``U(-mag, mag)`` off-diagonal
-    entries (SPEC §8.1: magnitude 1)."""
+    entries (design.md §8.1: magnitude 1)."""
     off = _uniform((num, channels * (channels - 1)), -magnitude, magnitude,
                    generator, device, torch.float32)
     return shear_matrices(off)
