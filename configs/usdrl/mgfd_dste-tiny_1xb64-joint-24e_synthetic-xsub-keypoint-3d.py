@@ -13,8 +13,8 @@ model = dict(
 
 train_dataloader = dict(
     batch_size=64,
-    num_workers=1,
-    persistent_workers=True,
+    num_workers=0,  # in-process loading: fastest on small CPUs
+    persistent_workers=False,
     dataset=dict(
         ann_file='data/synthetic/synthetic_3d.pkl', split='xsub_train'))
 

@@ -11,11 +11,13 @@ model = dict(
     cls_head=dict(num_classes=10, in_channels=2 * hidden_dim))
 train_dataloader = dict(
     batch_size=32,
-    num_workers=1,
+    num_workers=0,  # in-process loading: fastest on small CPUs
+    persistent_workers=False,
     dataset=dict(ann_file=ann_file, num_classes=10))
 val_dataloader = dict(
     batch_size=128,
-    num_workers=1,
+    num_workers=0,  # in-process loading: fastest on small CPUs
+    persistent_workers=False,
     dataset=dict(ann_file=ann_file, num_classes=10))
 test_dataloader = val_dataloader
 

@@ -15,11 +15,13 @@ model = dict(
     cls_head=dict(num_classes=11, in_channels=2 * hidden_dim, feat_norm=True))
 train_dataloader = dict(
     batch_size=64,
-    num_workers=1,
+    num_workers=0,  # in-process loading: fastest on small CPUs
+    persistent_workers=False,
     dataset=dict(ann_file=ann_file, num_classes=10))
 val_dataloader = dict(
     batch_size=64,
-    num_workers=1,
+    num_workers=0,  # in-process loading: fastest on small CPUs
+    persistent_workers=False,
     dataset=dict(ann_file=ann_file, num_classes=10))
 test_dataloader = val_dataloader
 val_evaluator = [
