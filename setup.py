@@ -14,8 +14,17 @@ tested stacks, with the pins that only the MMAction2 baselines need
 config bases), are ``requirements/runtime.txt`` (MMAction2 1.1.0) and
 ``requirements/runtime-mmaction2-1.2.txt`` (MMAction2 1.2.0).
 """
+import os
 import os.path as osp
+import shutil
+import sys
 from setuptools import find_packages, setup
+
+# What `mim` reads from an installed package (its `.mim` folder): the configs
+# (`mim train usdrl_mm CONFIG_NAME` finds a config by file name), the tools
+# it runs (`.mim/tools/train.py`, `test.py`) and the model index (`mim
+# search`). MMAction2 ships the same three.
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def read_version() -> str:
@@ -25,11 +34,48 @@ def read_version() -> str:
     return namespace['__version__']
 
 
+def add_mim_extension() -> None:
+    """Put :data:`MIM_FILES` under ``usdrl_mm/.mim`` before packaging.
+
+    An editable install (``develop`` / ``editable_wheel``) links them, so
+    edits show at once; a wheel or sdist build copies them, so the package
+    carries them. Other commands (``egg_info``, ``dist_info``) leave the
+    folder as it is.
+    """
+    if {'develop', 'editable_wheel'} & set(sys.argv):
+        mode = 'symlink'
+    elif {'bdist_wheel', 'sdist', 'build', 'build_py'} & set(sys.argv):
+        mode = 'copy'
+    else:
+        return
+    root = osp.dirname(osp.abspath(__file__))
+    mim_dir = osp.join(root, 'usdrl_mm', '.mim')
+    os.makedirs(mim_dir, exist_ok=True)
+    for name in MIM_FILES:
+        source = osp.join(root, name)
+        target = osp.join(mim_dir, name)
+        if osp.islink(target) or osp.isfile(target):
+            os.remove(target)
+        elif osp.isdir(target):
+            shutil.rmtree(target)
+        if mode == 'symlink':
+            # relative, so that a moved checkout keeps working
+            os.symlink(osp.relpath(source, mim_dir), target)
+        elif osp.isdir(source):
+            shutil.copytree(
+                source,
+                target,
+                ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+        else:
+            shutil.copyfile(source, target)
+
+
 def read_readme() -> str:
     with open('README.md', encoding='utf-8') as f:
         return f.read()
 
 
+add_mim_extension()
 setup(
     name='usdrl_mm',
     version=read_version(),
@@ -38,6 +84,12 @@ setup(
     long_description=read_readme(),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['usdrl_mm', 'usdrl_mm.*']),
+    package_data={
+        'usdrl_mm': [
+            '.mim/model-index.yml', '.mim/configs/**/*.py',
+            '.mim/configs/**/*.yml', '.mim/tools/**/*.py', '.mim/tools/**/*.sh'
+        ]
+    },
     python_requires='>=3.8',
     install_requires=[
         # torch.load is weights-only by default from 2.6 on; the safety of
@@ -50,6 +102,7 @@ setup(
         'importlib_metadata',
         'numpy>=1.24',  # 1.x and 2.x; the library avoids removed aliases
         'packaging',  # usdrl_mm/_compat.py compares versions
+        'pyyaml',  # usdrl_mm/utils/model_index.py
         'scipy',
         'matplotlib',
     ],
