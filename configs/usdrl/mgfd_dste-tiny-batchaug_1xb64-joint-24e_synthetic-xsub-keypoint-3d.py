@@ -2,7 +2,8 @@
 # whole batch (BatchMultiViewPreprocessor) instead of per sample in the
 # dataloader workers. Same views in distribution; only the pipeline and the
 # data preprocessor change. Compare the speed with
-# tools/analysis_tools/benchmark.py pretrain CONFIG --real-data.
+# tools/analysis_tools/benchmark.py pretrain CONFIG --real-data (the whole
+# step) and tools/analysis_tools/benchmark.py augment (the views alone).
 _base_ = [
     './mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py',
     '../_base_/datasets/ntu60_xsub_mgfd_4view_batched.py'
