@@ -23,15 +23,12 @@ import re
 import sys
 from typing import Any, List, Optional
 
-for path in (osp.dirname(osp.dirname(osp.abspath(__file__))), ):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+import torch
 
-import torch  # noqa: E402
-
-import usdrl_mm  # noqa: E402,F401  weights-only allow-list
-from usdrl_mm.fileio import atomic_torch_save  # noqa: E402
-from usdrl_mm.models.utils.original_checkpoint import (  # noqa: E402
+import usdrl_mm  # noqa: F401  weights-only allow-list
+from usdrl_mm.datasets.converters.io import refuse_overwrite
+from usdrl_mm.fileio import atomic_torch_save
+from usdrl_mm.models.utils.original_checkpoint import (
     PE_KEY, convert_original_checkpoint, describe_original_checkpoint,
     original_model_config)
 
@@ -103,8 +100,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> None:
     args = parse_args(argv)
-    if args.dst and osp.exists(args.dst) and not args.force:
-        sys.exit(f'{args.dst} exists; pass --force to overwrite it')
+    if args.dst and refuse_overwrite(args.dst, args.force):
+        sys.exit(1)
     ckpt = load_weights_only(args.src, args.allow_namespace)
     try:
         state, info = convert_original_checkpoint(

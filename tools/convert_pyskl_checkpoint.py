@@ -12,19 +12,15 @@ allow-list of ``usdrl_mm``); pass ``--unsafe-load`` only for a file you
 trust that still needs arbitrary unpickling.
 """
 import argparse
-import os.path as osp
 import sys
 from collections import OrderedDict
 from typing import Dict, Tuple
 
-for path in (osp.dirname(osp.dirname(osp.abspath(__file__))), ):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+import torch
 
-import torch  # noqa: E402
-
-import usdrl_mm  # noqa: E402,F401  weights-only allow-list
-from usdrl_mm.fileio import atomic_torch_save  # noqa: E402
+import usdrl_mm  # noqa: F401  weights-only allow-list
+from usdrl_mm.datasets.converters.io import refuse_overwrite
+from usdrl_mm.fileio import atomic_torch_save
 
 RENAMES = (('cls_head.fc_cls.', 'cls_head.fc.'), )
 
@@ -57,8 +53,8 @@ def main(argv=None) -> None:
         help='load with weights_only=False (trusted files)')
     parser.add_argument('--force', action='store_true')
     args = parser.parse_args(argv)
-    if osp.exists(args.dst) and not args.force:
-        sys.exit(f'{args.dst} exists; pass --force to overwrite it')
+    if refuse_overwrite(args.dst, args.force):
+        sys.exit(1)
 
     try:
         ckpt = torch.load(

@@ -4,33 +4,34 @@ Differences from MMAction2's ``tools/train.py``: ``usdrl_mm`` is imported
 first (registries, checkpoint allow-list), ``--launcher pytorch|slurm|mpi``
 also works on a CPU-only machine (gloo), and ``--amp`` gives fp16 AMP on a
 GPU and bf16 autocast on a CPU.
+
+The tool imports ``usdrl_mm`` as an installed package (``pip install -e .``)
+and leaves ``sys.path`` alone, as MMAction2's does. A config whose
+``custom_imports`` name modules of the repository that are not installed
+(``projects.*``) needs the repository root on ``PYTHONPATH``::
+
+    PYTHONPATH=$(pwd):$PYTHONPATH python tools/train.py \
+        projects/vicreg_dste/configs/vicreg_dste-tiny_...py
+
+``tools/dist_train.sh`` and ``tools/slurm_train.sh`` set it themselves.
 """
 import argparse
 import os
 import os.path as osp
 import sys
 
-# the repository root (a fresh clone works before `pip install -e .`) and
-# the working directory (custom_imports of `projects.*` modules)
-for path in (osp.dirname(osp.dirname(osp.abspath(__file__))), os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
 
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-import usdrl_mm  # noqa: E402,F401,I001  registries, checkpoint allow-list
-from usdrl_mm.engine import CheckpointMismatchError  # noqa: E402
-from usdrl_mm.engine import add_allow_partial_argument  # noqa: E402
-from usdrl_mm.engine import configure_checkpoint_fit  # noqa: E402
-from usdrl_mm.engine import find_resumable_checkpoint  # noqa: E402
-from usdrl_mm.utils import adapt_amp_to_device  # noqa: E402
-from usdrl_mm.utils import close_process_group  # noqa: E402
-from usdrl_mm.utils import enable_amp  # noqa: E402
-from usdrl_mm.utils import init_cpu_process_group  # noqa: E402
-from usdrl_mm.utils.work_dir_lock import WorkDirBusyError  # noqa: E402
-from usdrl_mm.utils.work_dir_lock import launch_rank  # noqa: E402
-from usdrl_mm.utils.work_dir_lock import lock_work_dir  # noqa: E402
+import usdrl_mm  # noqa: F401,I001  registries, checkpoint allow-list
+from usdrl_mm.engine import (CheckpointMismatchError,
+                             add_allow_partial_argument,
+                             configure_checkpoint_fit,
+                             find_resumable_checkpoint)
+from usdrl_mm.utils import (adapt_amp_to_device, close_process_group,
+                            enable_amp, init_cpu_process_group)
+from usdrl_mm.utils.work_dir_lock import (WorkDirBusyError, launch_rank,
+                                          lock_work_dir)
 
 
 def parse_args() -> argparse.Namespace:

@@ -219,7 +219,7 @@ def few_frames(tmp_path):
     ('few frames', 'too few frames: 2 of its 40 frames'),
     ('no index', 'holds 4 sequences; pick one with --index'),
     ('bad index', r'index 9 is out of range; it holds 4 samples'),
-    ('label map', 'has 4 names; the model has 10 classes'),
+    ('label map', 'has 4 names for 10 classes'),
     ('dense as clips', 'per-frame head'),
     ('clips as dense', '--task detection needs a detection'),
     ('empty', 'empty.json: the file is empty'),

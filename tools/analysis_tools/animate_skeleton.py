@@ -17,22 +17,16 @@ Prints one JSON line: the output, its frame count and the prediction.
 """
 import argparse
 import json
-import os
 import os.path as osp
 import sys
 from typing import Dict, List, Optional
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+from mmengine.config import DictAction
 
-from mmengine.config import DictAction  # noqa: E402
-
-from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
-from usdrl_mm.fileio import load_npy, load_pickle  # noqa: E402
-from usdrl_mm.structures.skeleton_layout import list_layouts  # noqa: E402
-from usdrl_mm.visualization import skeleton_animation  # noqa: E402
+from usdrl_mm.apis.label_map import read_label_map
+from usdrl_mm.fileio import add_trust_pickle_argument, load_npy, load_pickle
+from usdrl_mm.structures.skeleton_layout import list_layouts
+from usdrl_mm.visualization import skeleton_animation
 
 
 def load_sample(path: str, index: int, trust_pickle: bool = False) -> Dict:
@@ -54,13 +48,6 @@ def load_sample(path: str, index: int, trust_pickle: bool = False) -> Dict:
     anno = dict(annos[index])
     anno.setdefault('frame_dir', f'sample_{index % len(annos)}')
     return anno
-
-
-def read_label_map(path: Optional[str]) -> Optional[List[str]]:
-    if path is None:
-        return None
-    with open(path, encoding='utf-8') as f:
-        return [line.strip() for line in f if line.strip()]
 
 
 def predict(anno: Dict, args: argparse.Namespace) -> Dict:
@@ -114,7 +101,10 @@ def main(argv: Optional[List[str]] = None) -> Dict:
         anno = load_sample(args.input, args.index, args.trust_pickle)
     except (ValueError, IndexError) as err:
         sys.exit(f'animate_skeleton: {err}')
-    names = read_label_map(args.label_map)
+    try:
+        names = read_label_map(args.label_map) if args.label_map else None
+    except FileNotFoundError as err:
+        sys.exit(f'animate_skeleton: {err}')
     title = [anno['frame_dir']]
     if 'label' in anno:
         label = int(anno['label'])

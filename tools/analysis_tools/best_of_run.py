@@ -9,17 +9,10 @@ with like:
 """
 import argparse
 import json
-import os
-import os.path as osp
 import sys
 from typing import List, Optional
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
-
-from usdrl_mm.evaluation.functional import final_and_best  # noqa: E402
+from usdrl_mm.evaluation.functional import final_and_best
 
 
 def main(argv: Optional[List[str]] = None) -> dict:

@@ -16,25 +16,20 @@ import copy
 import csv
 import os
 import os.path as osp
-import sys
 import tempfile
 import time
 from typing import Dict, List, Optional
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+import torch
+from mmaction.registry import DATASETS, MODELS
+from mmengine.config import Config, DictAction
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from torch.utils.flop_counter import FlopCounterMode
 
-import torch  # noqa: E402
-from mmaction.registry import DATASETS, MODELS  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.dataset import pseudo_collate  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
-
-import usdrl_mm  # noqa: E402,F401  registries
+import usdrl_mm  # noqa: F401  registries
+from usdrl_mm.apis.config_lookup import load_config
 
 COLUMNS = ('model', 'params_M', 'GFLOPs_per_clip', 'clips_per_s', 'accuracy')
 
@@ -164,9 +159,7 @@ def main(argv=None) -> List[dict]:
 
     rows = []
     for i, path in enumerate(args.configs):
-        cfg = Config.fromfile(path)
-        if args.cfg_options:
-            cfg.merge_from_dict(args.cfg_options)
+        cfg = load_config(path, args.cfg_options)
         init_default_scope(cfg.get('default_scope', 'mmaction'))
         model = MODELS.build(cfg.model)
         model.init_weights()

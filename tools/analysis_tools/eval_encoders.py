@@ -25,33 +25,16 @@ import json
 import logging
 import os
 import os.path as osp
-import sys
 import time
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
+from mmengine.runner import Runner
 
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.logging import print_log  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-import usdrl_mm  # noqa: E402,F401  registries, checkpoint allow-list
-from tools.analysis_tools.early_prediction import (  # noqa: E402
-    DEFAULT_RATIOS, sweep, write_curve)
-
-
-def parse_encoder(text: str) -> Tuple[str, str]:
-    name, sep, ckpt = text.partition('=')
-    if not sep or not name or not ckpt:
-        raise argparse.ArgumentTypeError(
-            f'expected NAME=CHECKPOINT, got {text!r}')
-    if not osp.isfile(ckpt):
-        raise argparse.ArgumentTypeError(f'checkpoint {ckpt} not found')
-    return name, ckpt
-
+import usdrl_mm  # noqa: F401  registries, checkpoint allow-list
+from usdrl_mm.apis import evaluator_cfgs, load_config, parse_encoder
+from usdrl_mm.apis.early_prediction import DEFAULT_RATIOS, sweep, write_curve
 
 RECOGNITION = ('linear', 'finetune', 'semi', 'early')
 PROTOCOLS = (*RECOGNITION, 'dense', 'knn')
@@ -71,7 +54,7 @@ def run_recognition(cfg: Config,
         type='Pretrained', checkpoint=ckpt, prefix='backbone.')
     cfg.work_dir = osp.join(work_dir, f'{protocol}_{name}')
     if timelines:  # dense metrics draw ground truth vs prediction
-        for evaluator in cfg.test_evaluator:
+        for evaluator in evaluator_cfgs(cfg):
             if evaluator.type in ('PKUDetectionMetric', 'SegmentationMetric'):
                 evaluator.plot_dir = osp.join(cfg.work_dir, 'timelines')
     cfg.experiment_name = f'{protocol}_{name}_{time.strftime("%H%M%S")}'
@@ -139,7 +122,7 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
     return '\n'.join(lines) + '\n'
 
 
-def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
+def main(argv: Optional[List[str]] = None) -> Dict[str, Dict[str, float]]:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--linear', help='linear-probe config')
     parser.add_argument('--finetune', help='fine-tune config')
@@ -193,13 +176,12 @@ def main(argv: List[str] = None) -> Dict[str, Dict[str, float]]:
         path = getattr(args, key)
         if not path:
             continue
-        configs[key] = Config.fromfile(path)
         own = dict(
             knn=args.knn_options,
             dense=args.dense_options).get(key, args.recognition_options)
-        for options in (args.cfg_options, own):
-            if options:
-                configs[key].merge_from_dict(options)
+        configs[key] = load_config(path, args.cfg_options)
+        if own:
+            configs[key].merge_from_dict(own)
     if not configs:
         parser.error('give at least one of --linear, --finetune, --semi, '
                      '--early, --dense, --knn')

@@ -19,12 +19,7 @@ import os.path as osp
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
-
-from usdrl_mm.visualization import curves  # noqa: E402
+from usdrl_mm.visualization import curves
 
 # timing fields of every record; plotted only when asked for by name
 TIMING = ('data_time', 'time', 'memory')

@@ -10,18 +10,14 @@ split (see ``usdrl_mm/benchmarks/prepare.py``).
 Called by ``tools/analysis_tools/run_real_benchmarks.sh``.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 from typing import List, Optional
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-for path in (REPO, os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+from usdrl_mm.benchmarks import DATASETS, RECIPE_NAMES, prepare_benchmark
 
-from usdrl_mm.benchmarks import prepare_benchmark  # noqa: E402
-from usdrl_mm.benchmarks import DATASETS, RECIPE_NAMES  # noqa: E402
+# the recipes' config paths are relative to the repository root
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -9,17 +9,11 @@ mean), the class distribution of the data found and the pictures (see
 ``usdrl_mm/benchmarks/report.py``).
 """
 import argparse
-import os
 import os.path as osp
 import sys
 from typing import List, Optional
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
-
-from usdrl_mm.benchmarks import write_report  # noqa: E402
+from usdrl_mm.benchmarks import write_report
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -6,19 +6,12 @@ epoch, and writes the per-epoch curves to ``<work_dir>/loss_curves.png``.
     python tools/analysis_tools/summarize_pretraining.py work_dirs/RUN
 """
 import argparse
-import os
 import os.path as osp
-import sys
 from typing import Dict, List
 
 import numpy as np
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
-
-from usdrl_mm.visualization import curves as log_curves  # noqa: E402
+from usdrl_mm.visualization import curves as log_curves
 
 TERMS = ('loss', 'loss_sim', 'loss_vac', 'loss_xcorr')
 PREFIXES = ('loss', 'sim_', 'vac_', 'xcorr_')

@@ -22,36 +22,22 @@ JSON line with the scores per encoder.
 """
 import argparse
 import json
-import os
 import os.path as osp
 import sys
 from typing import Dict, List, Optional
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+import numpy as np
+import torch
+from mmengine.config import Config, DictAction
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-
-from tools.analysis_tools.eval_encoders import parse_encoder  # noqa: E402
-from usdrl_mm.apis import extract_features, init_model  # noqa: E402
-from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
-from usdrl_mm.fileio import load_pickle  # noqa: E402
-from usdrl_mm.visualization import tsne  # noqa: E402
+from usdrl_mm.apis import (dataset_cfg, extract_features, init_model,
+                           load_config, parse_encoder, read_label_map)
+from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
+from usdrl_mm.visualization import tsne
 
 KNN_K = 5
-
-
-def dataset_cfg(cfg: Config) -> dict:
-    """The first of the test, val and train datasets of ``cfg``."""
-    for key in ('test_dataloader', 'val_dataloader', 'train_dataloader'):
-        loader = cfg.get(key)
-        if loader and 'dataset' in loader:
-            return loader.dataset
-    return {}
+# the dataset whose annotation file and split are the default samples
+LOADERS = ('test', 'val', 'train')
 
 
 def load_samples(ann_file: str,
@@ -105,9 +91,8 @@ def class_names_of(label_map: Optional[str], cfg: Config,
     """``--label-map`` lines, else the dataset's ``metainfo.classes``, else
     the checkpoint's ``dataset_meta['classes']``."""
     if label_map is not None:
-        with open(label_map, encoding='utf-8') as f:
-            return [line.strip() for line in f if line.strip()]
-    classes = (dataset_cfg(cfg).get('metainfo') or {}).get('classes')
+        return read_label_map(label_map)
+    classes = (dataset_cfg(cfg, LOADERS).get('metainfo') or {}).get('classes')
     if classes is None:
         classes = (getattr(model, 'dataset_meta', None) or {}).get('classes')
     return list(classes) if classes is not None else None
@@ -151,12 +136,10 @@ def main(argv: Optional[List[str]] = None) -> Dict:
     except ImportError as err:
         sys.exit(f'tsne_features: {err}')
 
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     ann_file, split = args.ann_file, args.split
     if ann_file is None:
-        dataset = dataset_cfg(cfg)
+        dataset = dataset_cfg(cfg, LOADERS)
         if not dataset.get('ann_file'):
             sys.exit(f'{args.config} names no annotation file; pass '
                      '--ann-file')

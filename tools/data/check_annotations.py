@@ -15,26 +15,17 @@ Prints a summary and exits 1 when there is any error (or any warning with
 ``--strict``), 0 otherwise.
 """
 import argparse
-import os.path as osp
 import pickle
 import sys
 from collections import Counter
 from typing import Any, List, Optional
 
-try:
-    import usdrl_mm  # noqa: F401
-except ImportError:  # a fresh clone without `pip install -e .`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from usdrl_mm.datasets.annotation_checks import \
-    check_annotation_file  # noqa: E402
-from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
-from usdrl_mm.fileio import load_pickle  # noqa: E402
-from usdrl_mm.structures import get_layout, list_layouts  # noqa: E402
-from usdrl_mm.utils.imports import add_import_argument  # noqa: E402
-from usdrl_mm.utils.imports import import_modules  # noqa: E402
+from usdrl_mm.datasets.annotation_checks import check_annotation_file
+from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
+from usdrl_mm.structures import get_layout, list_layouts
+from usdrl_mm.utils.imports import add_import_argument, import_modules
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

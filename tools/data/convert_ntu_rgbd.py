@@ -16,20 +16,14 @@ why) or a split is empty (``--drop-empty-splits`` leaves it out, e.g. for a
 folder with one camera only).
 """
 import argparse
-import os.path as osp
 import sys
 from typing import List, Optional
 
-try:
-    import usdrl_mm  # noqa: F401
-except ImportError:  # a fresh clone without `pip install -e .`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
-
-from mmengine.utils import ProgressBar  # noqa: E402
+from mmengine.utils import ProgressBar
 
 from usdrl_mm.datasets.converters import convert_ntu_rgbd, read_name_list
-from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
-from usdrl_mm.datasets.converters.report import (  # noqa: E402
+from usdrl_mm.datasets.converters.io import refuse_overwrite
+from usdrl_mm.datasets.converters.report import (
     add_drop_empty_splits_argument, write_checked)
 
 

@@ -17,21 +17,15 @@ folder without the validation videos) is an error, as in
 ``check_annotations.py``, unless ``--drop-empty-splits`` leaves it out.
 """
 import argparse
-import os.path as osp
 import sys
 from typing import List, Optional
 
-try:
-    import usdrl_mm  # noqa: F401
-except ImportError:  # a fresh clone without `pip install -e .`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
+from mmengine.utils import ProgressBar
 
-from mmengine.utils import ProgressBar  # noqa: E402
-
-from usdrl_mm.datasets.converters import atomic_dump  # noqa: E402
-from usdrl_mm.datasets.converters import convert_pku_mmd, trim_instances
-from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
-from usdrl_mm.datasets.converters.report import (  # noqa: E402
+from usdrl_mm.datasets.converters import (atomic_dump, convert_pku_mmd,
+                                          trim_instances)
+from usdrl_mm.datasets.converters.io import refuse_overwrite
+from usdrl_mm.datasets.converters.report import (
     add_drop_empty_splits_argument, check_converted, print_refusal)
 
 

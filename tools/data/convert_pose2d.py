@@ -32,26 +32,19 @@ from collections import Counter
 from functools import partial
 from typing import Callable, List, Optional, Tuple
 
-try:
-    import usdrl_mm  # noqa: F401
-except ImportError:  # a fresh clone without `pip install -e .`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
+from mmengine.utils import ProgressBar
 
-from mmengine.utils import ProgressBar  # noqa: E402
-
-from usdrl_mm.datasets.converters import pose2d  # noqa: E402
 from usdrl_mm.datasets.converters import (convert_pose_videos,
-                                          find_openpose_videos,
+                                          find_openpose_videos, pose2d,
                                           read_label_file, read_mediapipe_file,
                                           read_mmpose_file,
                                           read_openpose_video, read_split_file)
-from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
-from usdrl_mm.datasets.converters.openpose import \
-    detect_openpose_layout  # noqa: E402
-from usdrl_mm.datasets.converters.report import (  # noqa: E402
+from usdrl_mm.datasets.converters.io import refuse_overwrite
+from usdrl_mm.datasets.converters.openpose import detect_openpose_layout
+from usdrl_mm.datasets.converters.report import (
     add_drop_empty_splits_argument, write_checked)
-from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
-from usdrl_mm.structures import get_layout  # noqa: E402
+from usdrl_mm.fileio import add_trust_pickle_argument
+from usdrl_mm.structures import get_layout
 
 DEFAULT_LAYOUT = {
     'mmpose': 'coco',

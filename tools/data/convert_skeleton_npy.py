@@ -17,23 +17,17 @@ A split whose every sample is empty (all zeros) is an error, as in
 ``check_annotations.py``; ``--drop-empty-splits`` leaves it out instead.
 """
 import argparse
-import os.path as osp
 import sys
 from typing import List, Optional
 
-try:
-    import usdrl_mm  # noqa: F401
-except ImportError:  # a fresh clone without `pip install -e .`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
-
-from mmengine.utils import ProgressBar  # noqa: E402
+from mmengine.utils import ProgressBar
 
 from usdrl_mm.datasets.converters import convert_skeleton_npy
-from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
-from usdrl_mm.datasets.converters.report import (  # noqa: E402
+from usdrl_mm.datasets.converters.io import refuse_overwrite
+from usdrl_mm.datasets.converters.report import (
     add_drop_empty_splits_argument, write_checked)
-from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
-from usdrl_mm.structures import get_layout  # noqa: E402
+from usdrl_mm.fileio import add_trust_pickle_argument
+from usdrl_mm.structures import get_layout
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

@@ -10,21 +10,14 @@ segments) and ``label_map_synthetic.txt`` into ``--out``. Existing files are
 only replaced with ``--force``.
 """
 import argparse
-import importlib.util
-import os.path as osp
 import sys
 import time
 from typing import Dict, List, Optional
 
-# Run from a fresh clone too: fall back to the repository root when the
-# package is not installed.
-if importlib.util.find_spec('usdrl_mm') is None:
-    sys.path.insert(
-        0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
 import numpy as np
 from mmengine.utils import ProgressBar
 
+from usdrl_mm.apis.label_map import read_label_map
 from usdrl_mm.datasets.synthetic import ACTION_NAMES, write_synthetic_dataset
 from usdrl_mm.fileio import load_pickle
 
@@ -97,8 +90,7 @@ def summarize(paths: Dict[str, str]) -> str:
     two = sum(a['keypoint'].shape[0] == 2 for a in trimmed['annotations'])
     long_frames = [a['total_frames'] for a in untrimmed['annotations']]
     segments = sum(len(a['segments']) for a in untrimmed['annotations'])
-    with open(paths['label_map'], encoding='utf-8') as f:
-        names = [line.strip() for line in f if line.strip()]
+    names = read_label_map(paths['label_map'])
     lines = ['files written:']
     lines += [f'  {key:9s} {path}' for key, path in paths.items()]
     lines.append(f'trimmed: {len(frames)} samples, ' +

@@ -11,19 +11,12 @@ the file with ``dataset=dict(subset_file=...)``.
 """
 import argparse
 import os
-import os.path as osp
 import sys
 from collections import Counter
 
-try:
-    import usdrl_mm  # noqa: F401
-except ImportError:  # a fresh clone without `pip install -e .`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(__file__))))
-
-from usdrl_mm.datasets.label_subset import balanced_subset  # noqa: E402
-from usdrl_mm.datasets.label_subset import write_subset
-from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
-from usdrl_mm.fileio import load_pickle  # noqa: E402
+from usdrl_mm.datasets.converters.io import refuse_overwrite
+from usdrl_mm.datasets.label_subset import balanced_subset, write_subset
+from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
 
 
 def main() -> None:
@@ -38,8 +31,8 @@ def main() -> None:
     add_trust_pickle_argument(parser)
     args = parser.parse_args()
 
-    if osp.exists(args.out) and not args.force:
-        sys.exit(f'{args.out} exists; pass --force to overwrite it')
+    if refuse_overwrite(args.out, args.force):
+        sys.exit(1)
     data = load_pickle(args.ann_file, trust=args.trust_pickle)
     if args.split not in data.get('split', {}):
         sys.exit(f'split {args.split!r} not in {args.ann_file} (splits: '

@@ -13,30 +13,17 @@ that a project registers (``register_layout``) can be named. The output is
 written atomically and never overwritten without ``--force``.
 """
 import argparse
-import os
-import os.path as osp
 import pickle
 import sys
 from typing import List, Optional
 
-# the repository root (a fresh clone works before `pip install -e .`) and
-# the working directory (--import of `projects.*` modules)
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+from mmengine.utils import ProgressBar
 
-from mmengine.utils import ProgressBar  # noqa: E402
-
-from usdrl_mm.datasets.converters.io import atomic_dump  # noqa: E402
-from usdrl_mm.datasets.converters.io import refuse_overwrite  # noqa: E402
-from usdrl_mm.datasets.converters.select_joints import \
-    select_joints  # noqa: E402
-from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
-from usdrl_mm.fileio import load_pickle  # noqa: E402
-from usdrl_mm.structures import get_layout, list_layouts  # noqa: E402
-from usdrl_mm.utils.imports import add_import_argument  # noqa: E402
-from usdrl_mm.utils.imports import import_modules  # noqa: E402
+from usdrl_mm.datasets.converters.io import atomic_dump, refuse_overwrite
+from usdrl_mm.datasets.converters.select_joints import select_joints
+from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
+from usdrl_mm.structures import get_layout, list_layouts
+from usdrl_mm.utils.imports import add_import_argument, import_modules
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

@@ -24,24 +24,17 @@ import os.path as osp
 import sys
 from typing import Dict, List, Optional, Sequence, Union
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+import numpy as np
+import torch
+from mmengine.config import Config, DictAction
+from torch import nn
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from torch import nn  # noqa: E402
-
-from usdrl_mm import apis  # noqa: E402
-from usdrl_mm.apis.inference import DEFAULT_PROPOSAL  # noqa: E402
-from usdrl_mm.datasets.converters.pose2d import check_max_persons  # noqa: E402
-from usdrl_mm.datasets.untrimmed_pose_dataset import \
-    frame_labels_from_segments  # noqa: E402
-from usdrl_mm.engine import add_allow_partial_argument  # noqa: E402
-from usdrl_mm.fileio import add_trust_pickle_argument  # noqa: E402
-from usdrl_mm.visualization.timeline import plot_timeline  # noqa: E402
+from usdrl_mm import apis
+from usdrl_mm.datasets.converters.pose2d import check_max_persons
+from usdrl_mm.datasets.untrimmed_pose_dataset import frame_labels_from_segments
+from usdrl_mm.engine import add_allow_partial_argument
+from usdrl_mm.fileio import add_trust_pickle_argument
+from usdrl_mm.visualization.timeline import plot_timeline
 
 TASKS = ('auto', 'recognition', 'detection', 'segmentation')
 DENSE_METRICS = {
@@ -117,30 +110,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def load_config(path: str, options: Optional[Dict]) -> Config:
-    if not osp.isfile(path):
-        raise DemoError(f'config {path} not found')
-    cfg = Config.fromfile(path)
-    if options:
-        cfg.merge_from_dict(options)
-    return cfg
-
-
-def _test_dataset(cfg: Config) -> Dict:
-    for key in ('test_dataloader', 'val_dataloader'):
-        loader = cfg.get(key)
-        if loader and 'dataset' in loader:
-            return loader.dataset
-    return {}
-
-
-def _evaluators(cfg: Config) -> List[Dict]:
-    evaluators = cfg.get('test_evaluator') or []
-    if isinstance(evaluators, dict):
-        evaluators = [evaluators]
-    return list(evaluators)
-
-
 def pick_task(cfg: Config, task: str) -> str:
     """The task of ``--task`` checked against the config, or the config's
     own for ``auto``."""
@@ -149,12 +118,12 @@ def pick_task(cfg: Config, task: str) -> str:
         raise DemoError('the config has no classification head '
                         '(model.cls_head with num_classes); use a '
                         'recognition, detection or segmentation config')
-    dense = head.get('type') == 'DenseFrameHead' or _test_dataset(cfg).get(
+    dense = head.get('type') == 'DenseFrameHead' or apis.dataset_cfg(cfg).get(
         'type') == 'UntrimmedPoseDataset'
     if task == 'auto':
         if not dense:
             return 'recognition'
-        for metric in _evaluators(cfg):
+        for metric in apis.evaluator_cfgs(cfg):
             if metric.get('type') in DENSE_METRICS:
                 return DENSE_METRICS[metric['type']]
         return 'segmentation'
@@ -167,37 +136,6 @@ def pick_task(cfg: Config, task: str) -> str:
                         'config (DenseFrameHead, UntrimmedPoseDataset test '
                         'set); this one classifies whole clips')
     return task
-
-
-def proposal_rule(cfg: Config) -> Dict:
-    """The config's ``PKUDetectionMetric`` proposal rule, else the
-    default of :func:`inference_detector`."""
-    for metric in _evaluators(cfg):
-        if metric.get('type') == 'PKUDetectionMetric':
-            return dict(metric.get('proposal', DEFAULT_PROPOSAL))
-    return dict(DEFAULT_PROPOSAL)
-
-
-def segmentation_smooth(cfg: Config) -> int:
-    """The frames the config's ``SegmentationMetric`` smooths over."""
-    for metric in _evaluators(cfg):
-        if metric.get('type') == 'SegmentationMetric':
-            return int(metric.get('smooth', 1))
-    return 1
-
-
-def read_label_map(path: str, num_names: int, task: str) -> List[str]:
-    """Class names, checked against the classes of the head."""
-    if not osp.isfile(path):
-        raise DemoError(f'label map {path} not found')
-    with open(path, encoding='utf-8') as f:
-        names = [line.strip() for line in f if line.strip()]
-    if len(names) != num_names:
-        what = 'action classes (background excluded)' \
-            if task != 'recognition' else 'classes'
-        raise DemoError(f'label map {path} has {len(names)} names; the model '
-                        f'has {num_names} {what}')
-    return names
 
 
 def parse_index(index: Optional[str]) -> Optional[Union[int, str]]:
@@ -248,7 +186,7 @@ def run_dense(model: nn.Module, source: apis.SkeletonFile, task: str,
     frame_labels = np.full(num_frames, -1, dtype=np.int64)
     scores = None
     if task == 'detection':
-        rule = proposal_rule(model.cfg)
+        rule = apis.proposal_rule(model.cfg)
         segments = apis.inference_detector(model, source, rule)
         best = np.full(num_frames, -np.inf)
         for seg in segments:
@@ -258,7 +196,7 @@ def run_dense(model: nn.Module, source: apis.SkeletonFile, task: str,
             best[span][better] = seg['score']
         settings = dict(proposal=rule)
     else:
-        smooth = segmentation_smooth(model.cfg)
+        smooth = apis.segmentation_smooth(model.cfg)
         result = apis.inference_segmentor(model, source, smooth=smooth)
         segments, scores = result['segments'], result['scores']
         frame_labels = result['labels'] - 1  # background 0 -> -1
@@ -359,17 +297,18 @@ def run(args: argparse.Namespace) -> Dict:
     if args.device.startswith('cuda') and not torch.cuda.is_available():
         raise DemoError(f'--device {args.device}: no CUDA device here; use '
                         '--device cpu')
-    cfg = load_config(args.config, args.cfg_options)
+    cfg = apis.load_config(args.config, args.cfg_options)
     task = pick_task(cfg, args.task)
     if not osp.isfile(args.checkpoint):
         raise DemoError(f'checkpoint {args.checkpoint} not found')
     num_classes = int(cfg.model.cls_head.num_classes)
     names = None
     if args.label_map:
-        names = read_label_map(
+        dense = task != 'recognition'
+        names = apis.read_label_map(
             args.label_map,
-            num_classes - (task != 'recognition'),  # background
-            task)
+            num_classes - dense,  # background
+            'action classes (background excluded)' if dense else 'classes')
     # people kept per video of pose-estimator input: the model's persons
     max_persons = check_max_persons(
         cfg.model.backbone.get('num_persons', 2), 'model.backbone.num_persons')

@@ -1,0 +1,1 @@
+"""Importable for the tests only (see ``tools/__init__.py``)."""

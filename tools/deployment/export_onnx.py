@@ -33,21 +33,14 @@ with ``--dynamic-batch``). Exits non-zero when verification fails. Needs
 """
 import argparse
 import json
-import os
 import os.path as osp
-import sys
 from typing import Dict, List, Optional
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+from mmengine.config import DictAction
 
-from mmengine.config import DictAction  # noqa: E402
-
-import usdrl_mm  # noqa: E402,F401  registries
-from usdrl_mm.apis import export  # noqa: E402
-from usdrl_mm.apis.inference import init_model  # noqa: E402
+import usdrl_mm  # noqa: F401  registries
+from usdrl_mm.apis import export
+from usdrl_mm.apis.inference import init_model
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

@@ -11,18 +11,15 @@ import os
 import os.path as osp
 import sys
 
-for path in (osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-             os.getcwd()):
-    if path not in sys.path:
-        sys.path.insert(1, path)
+from mmaction.registry import MODELS
+from mmengine.config import DictAction
+from mmengine.registry import init_default_scope
+from mmengine.runner import set_random_seed
 
-from mmaction.registry import MODELS  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import set_random_seed  # noqa: E402
-
-import usdrl_mm  # noqa: E402,F401  registries
-from usdrl_mm.fileio import atomic_torch_save  # noqa: E402
+import usdrl_mm  # noqa: F401  registries
+from usdrl_mm.apis.config_lookup import load_config
+from usdrl_mm.datasets.converters.io import refuse_overwrite
+from usdrl_mm.fileio import atomic_torch_save
 
 
 def main() -> None:
@@ -38,12 +35,10 @@ def main() -> None:
         action=DictAction,
         help='override config settings, key=value pairs')
     args = parser.parse_args()
-    if osp.exists(args.out) and not args.force:
-        sys.exit(f'{args.out} exists; pass --force to overwrite it')
+    if refuse_overwrite(args.out, args.force):
+        sys.exit(1)
 
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     set_random_seed(args.seed)
     model = MODELS.build(cfg.model)

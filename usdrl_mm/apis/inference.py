@@ -19,13 +19,12 @@ import logging
 import os.path as osp
 import tempfile
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import mmengine
 import numpy as np
 import torch
 from mmaction.registry import DATASETS, MODELS
-from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.logging import MMLogger, print_log
 from mmengine.registry import init_default_scope
@@ -33,17 +32,24 @@ from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from torch import nn
 
 from usdrl_mm.engine.checkpoint_fit import check_checkpoint_fit, state_dict_of
-from usdrl_mm.evaluation.functional import (generate_proposals, mean_filter,
-                                            stitch_windows, window_record)
+from usdrl_mm.evaluation.functional import (DEFAULT_PROPOSAL, mean_filter,
+                                            proposals_by_rule, stitch_windows,
+                                            window_record)
 from usdrl_mm.models.necks.usdrl_pool_neck import USDRLPoolNeck
 from usdrl_mm.structures.action_labels import pred_score_of
+from .config_lookup import ConfigLike, dataset_cfg, load_config, proposal_rule
+from .label_map import check_label_map, read_label_map
 from .skeleton_input import (ModelInput, SkeletonFile, as_annotations,
                              check_skeleton, load_skeletons)
 
-ConfigLike = Union[str, Path, Config]
 SkeletonInput = Union[np.ndarray, Sequence, Dict, str, Path, SkeletonFile]
 
-DEFAULT_PROPOSAL = dict(method='activity', smooth=20, threshold=0.4)
+# kept importable from here (the rule itself lives with the proposals)
+__all__ = [
+    'DEFAULT_PROPOSAL', 'ConfigLike', 'SkeletonInput', 'init_model',
+    'extract_features', 'inference_recognizer', 'inference_detector',
+    'inference_segmentor', 'label_runs'
+]
 
 
 def init_model(config: ConfigLike,
@@ -75,15 +81,7 @@ def init_model(config: ConfigLike,
         nn.Module: The model in eval mode with the used config in
         ``model.cfg``.
     """
-    if isinstance(config, (str, Path)):
-        cfg = Config.fromfile(str(config))
-    elif isinstance(config, Config):
-        cfg = copy.deepcopy(config)
-    else:
-        raise TypeError('config must be a file name or a Config, got '
-                        f'{type(config).__name__}')
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
 
     backbone = cfg.model.get('backbone')
@@ -133,21 +131,13 @@ def _encoder_geometry(model: nn.Module) -> Dict[str, int]:
     }
 
 
-def _test_dataset_cfg(cfg: Config) -> Dict:
-    for key in ('test_dataloader', 'val_dataloader'):
-        loader = cfg.get(key)
-        if loader and 'dataset' in loader:
-            return loader.dataset
-    return {}
-
-
 def _model_input(model: nn.Module) -> ModelInput:
     """Joints, channels, layout and 2D / 3D of the model's training input:
     the layout of the data preprocessor (else the test dataset's), the
     dimension from the test pipeline's ``PreNormalize2D`` /
     ``PreNormalize3D*``."""
     geometry = _encoder_geometry(model)
-    dataset = _test_dataset_cfg(model.cfg)
+    dataset = dataset_cfg(model.cfg)
     layout = getattr(getattr(model, 'data_preprocessor', None), 'layout', None)
     layout = getattr(layout, 'name', layout) or dataset.get('layout')
     types = [step.get('type', '') for step in dataset.get('pipeline', [])]
@@ -180,7 +170,7 @@ def _read_inputs(
 def _persons_taken(model: nn.Module) -> int:
     """Persons per sample the model gets: ``num_person`` of the test
     pipeline's ``FormatGCNInput``, else the backbone's ``num_persons``."""
-    for step in _test_dataset_cfg(model.cfg).get('pipeline', []):
+    for step in dataset_cfg(model.cfg).get('pipeline', []):
         if step.get('type') == 'FormatGCNInput' and 'num_person' in step:
             return int(step['num_person'])
     return _encoder_geometry(model)['num_persons']
@@ -261,8 +251,7 @@ def _clip_pipeline(model: nn.Module, clip_len: int) -> Compose:
     normalisation + ``TemporalCropResize`` + ``FormatGCNInput`` +
     ``PackActionInputs``."""
     geometry = _encoder_geometry(model)
-    steps = copy.deepcopy(
-        list(_test_dataset_cfg(model.cfg).get('pipeline', [])))
+    steps = copy.deepcopy(list(dataset_cfg(model.cfg).get('pipeline', [])))
     types = [step['type'] for step in steps]
     if 'TemporalCropResize' in types and 'PackActionInputs' in types:
         steps[types.index('TemporalCropResize')]['clip_len'] = clip_len
@@ -352,13 +341,6 @@ def extract_features(model: nn.Module,
     return feats
 
 
-def _read_label_map(label_map: Optional[str]) -> Optional[List[str]]:
-    if label_map is None:
-        return None
-    with open(label_map, encoding='utf-8') as f:
-        return [line.strip() for line in f if line.strip()]
-
-
 def _clip_scores(sample) -> np.ndarray:
     """(K,) class scores of a predicted sample, from either MMAction2."""
     return pred_score_of(sample).float().cpu().numpy()
@@ -374,8 +356,9 @@ def inference_recognizer(model: nn.Module,
     Args:
         model (nn.Module): A recognizer from :func:`init_model`.
         skeletons: As for :func:`extract_features`.
-        label_map (str, optional): Text file with one class name per line;
-            adds ``label_name`` to every result.
+        label_map (str, optional): Text file with one class name per line
+            (:func:`~usdrl_mm.apis.read_label_map`); adds ``label_name`` to
+            every result.
         batch_size (int): Clips per forward pass.
 
     Returns:
@@ -385,10 +368,12 @@ def inference_recognizer(model: nn.Module,
 
     Raises:
         ValueError: On an input the model cannot take (see
-            :func:`check_skeleton`) and on NaN / inf scores, naming the
-            sample. Persons beyond the model's are dropped with a warning.
+            :func:`check_skeleton`), on NaN / inf scores, naming the
+            sample, and on a label map without one name per class. Persons
+            beyond the model's are dropped with a warning.
+        FileNotFoundError: When ``label_map`` is not a file.
     """
-    names = _read_label_map(label_map)
+    names = read_label_map(label_map) if label_map is not None else None
     results = []
     wheres, clips = _packed_clips(model, skeletons, None)
     for batch in _batches(clips, batch_size):
@@ -399,10 +384,7 @@ def inference_recognizer(model: nn.Module,
             result = dict(
                 label=label, score=float(scores[label]), scores=scores)
             if names is not None:
-                if len(names) != scores.shape[0]:
-                    raise ValueError(f'label map {label_map} has '
-                                     f'{len(names)} names for '
-                                     f'{scores.shape[0]} classes')
+                check_label_map(names, scores.shape[0], label_map)
                 result['label_name'] = names[label]
             results.append(result)
     one_sample = isinstance(skeletons, dict) and 'keypoint' in skeletons
@@ -429,18 +411,18 @@ def _frame_scores(model: nn.Module,
     anno = _checked(annos[0], 0, _model_input(model), source,
                     _persons_taken(model))
     anno.setdefault('segments', np.zeros((0, 3), dtype=np.int64))
-    dataset_cfg = copy.deepcopy(dict(_test_dataset_cfg(model.cfg)))
-    if dataset_cfg.get('type') != 'UntrimmedPoseDataset':
+    window_cfg = copy.deepcopy(dict(dataset_cfg(model.cfg)))
+    if window_cfg.get('type') != 'UntrimmedPoseDataset':
         raise ValueError('dense inference needs a config whose test dataset '
                          'is an UntrimmedPoseDataset (a detection / '
                          'segmentation config)')
     with tempfile.TemporaryDirectory() as tmp:
         ann_file = osp.join(tmp, 'sequence.pkl')
         mmengine.dump(dict(annotations=[anno]), ann_file)
-        dataset_cfg.update(
+        window_cfg.update(
             ann_file=ann_file, split=None, test_mode=True, num_classes=None)
-        dataset_cfg.pop('data_root', None)
-        dataset = DATASETS.build(dataset_cfg)
+        window_cfg.pop('data_root', None)
+        dataset = DATASETS.build(window_cfg)
         windows = [dataset[i] for i in range(len(dataset))]
     records = []
     for batch in _batches(windows, batch_size):
@@ -455,7 +437,7 @@ def _frame_scores(model: nn.Module,
 
 def inference_detector(model: nn.Module,
                        sequence: SkeletonInput,
-                       proposal: Optional[Dict] = None,
+                       proposal: Optional[Mapping] = None,
                        batch_size: int = 16) -> List[Dict]:
     """Temporal action detection on one untrimmed ``(M, T, V, C)``
     sequence.
@@ -468,8 +450,9 @@ def inference_detector(model: nn.Module,
             :class:`SkeletonFile` holding one sample.
         proposal (dict, optional): ``method`` and options of
             :func:`generate_proposals`; defaults to the config's
-            ``PKUDetectionMetric`` rule, else activity proposals with
-            ``smooth=20, threshold=0.4``.
+            ``PKUDetectionMetric`` rule
+            (:func:`~usdrl_mm.apis.config_lookup.proposal_rule`), else
+            :data:`~usdrl_mm.evaluation.functional.DEFAULT_PROPOSAL`.
         batch_size (int): Windows per forward pass.
 
     Returns:
@@ -478,20 +461,11 @@ def inference_detector(model: nn.Module,
         annotations' ``segments``) and an exclusive ``end`` frame.
     """
     if proposal is None:
-        proposal = DEFAULT_PROPOSAL
-        evaluators = model.cfg.get('test_evaluator') or []
-        for metric in (evaluators if isinstance(evaluators,
-                                                (list,
-                                                 tuple)) else [evaluators]):
-            if metric.get('type') == 'PKUDetectionMetric':
-                proposal = metric.get('proposal', DEFAULT_PROPOSAL)
-    options = {k: v for k, v in dict(proposal).items() if k != 'method'}
+        proposal = proposal_rule(model.cfg)
     scores = _frame_scores(model, sequence, batch_size)
     return [
         dict(label=label - 1, start=start, end=end, score=score)
-        for label, start, end, score in generate_proposals(
-            scores,
-            dict(proposal).get('method', 'activity'), **options)
+        for label, start, end, score in proposals_by_rule(scores, proposal)
     ]
 
 

@@ -2,16 +2,18 @@ from .knn import knn_accuracy, knn_predict
 from .model_selection import final_and_best
 from .pku_mmd_ap import (Segment, match_proposals, pku_mmd_ap, pku_mmd_map,
                          temporal_iou)
-from .proposals import (activity_proposals, class_run_proposals,
-                        generate_proposals, mean_filter)
+from .proposals import (DEFAULT_PROPOSAL, activity_proposals,
+                        class_run_proposals, generate_proposals, mean_filter,
+                        proposals_by_rule)
 from .segmentation import (edit_score, f1_counts, levenshtein,
                            segmentation_scores, segments_of)
 from .stitching import stitch_windows, window_record
 
 __all__ = [
-    'Segment', 'activity_proposals', 'class_run_proposals', 'edit_score',
-    'f1_counts', 'final_and_best', 'generate_proposals', 'knn_accuracy',
-    'knn_predict', 'levenshtein', 'match_proposals', 'mean_filter',
-    'pku_mmd_ap', 'pku_mmd_map', 'segmentation_scores', 'segments_of',
-    'stitch_windows', 'temporal_iou', 'window_record'
+    'DEFAULT_PROPOSAL', 'Segment', 'activity_proposals', 'class_run_proposals',
+    'edit_score', 'f1_counts', 'final_and_best', 'generate_proposals',
+    'knn_accuracy', 'knn_predict', 'levenshtein', 'match_proposals',
+    'mean_filter', 'pku_mmd_ap', 'pku_mmd_map', 'proposals_by_rule',
+    'segmentation_scores', 'segments_of', 'stitch_windows', 'temporal_iou',
+    'window_record'
 ]

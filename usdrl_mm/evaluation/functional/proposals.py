@@ -3,12 +3,25 @@
 Scores are ``(T, C)`` with background at index 0. A proposal is
 ``(label, start, end, score)`` with ``end`` exclusive and ``label`` in
 ``1 .. C-1``.
+
+A *proposal rule* is a dict with ``method`` (a key of
+:data:`PROPOSAL_METHODS`) and that method's keyword arguments, as
+``PKUDetectionMetric(proposal=...)`` takes it; :func:`proposals_by_rule`
+applies one. :data:`DEFAULT_PROPOSAL` is the rule used wherever none is
+given (the metric, ``inference_detector`` and the demo without a
+``PKUDetectionMetric`` in the config).
 """
-from typing import List, Tuple
+from types import MappingProxyType
+from typing import List, Mapping, Tuple
 
 import numpy as np
 
 Proposal = Tuple[int, int, int, float]
+
+# smoothing + activity threshold (the Simple-Skeleton-Detection codebase's);
+# read-only: take ``dict(DEFAULT_PROPOSAL)`` for a copy to change
+DEFAULT_PROPOSAL: Mapping = MappingProxyType(
+    dict(method='activity', smooth=20, threshold=0.4))
 
 
 def runs(mask: np.ndarray) -> List[Tuple[int, int]]:
@@ -32,9 +45,10 @@ def mean_filter(scores: np.ndarray, window: int) -> np.ndarray:
     return (cum[hi] - cum[lo]) / (hi - lo)[:, None]
 
 
-def activity_proposals(scores: np.ndarray,
-                       smooth: int = 20,
-                       threshold: float = 0.4) -> List[Proposal]:
+def activity_proposals(
+        scores: np.ndarray,
+        smooth: int = DEFAULT_PROPOSAL['smooth'],
+        threshold: float = DEFAULT_PROPOSAL['threshold']) -> List[Proposal]:
     """Smoothing + activity threshold (the SSD default rule).
 
     Mean-filter the track, call a frame active where ``1 - p_bg >=
@@ -74,9 +88,21 @@ PROPOSAL_METHODS = dict(
 
 
 def generate_proposals(scores: np.ndarray,
-                       method: str = 'activity',
+                       method: str = DEFAULT_PROPOSAL['method'],
                        **kwargs) -> List[Proposal]:
+    """Proposals of ``(T, C)`` scores by ``method`` (a key of
+    :data:`PROPOSAL_METHODS`) with its keyword arguments."""
     if method not in PROPOSAL_METHODS:
         raise ValueError(f'unknown proposal method {method!r}; choose one '
                          f'of {sorted(PROPOSAL_METHODS)}')
     return PROPOSAL_METHODS[method](np.asarray(scores), **kwargs)
+
+
+def proposals_by_rule(scores: np.ndarray,
+                      rule: Mapping = DEFAULT_PROPOSAL) -> List[Proposal]:
+    """Proposals of ``(T, C)`` scores by a proposal rule: ``method``
+    (:data:`DEFAULT_PROPOSAL`'s when absent) and its keyword arguments,
+    e.g. ``dict(method='class_runs', threshold=0.02, smooth=1)``."""
+    options = dict(rule)
+    method = options.pop('method', DEFAULT_PROPOSAL['method'])
+    return generate_proposals(scores, method, **options)

@@ -1,11 +1,11 @@
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence
 
 from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
-from ..functional import (Segment, generate_proposals, pku_mmd_map,
-                          stitch_windows, window_record)
+from ..functional import (DEFAULT_PROPOSAL, Segment, pku_mmd_map,
+                          proposals_by_rule, stitch_windows, window_record)
 
 
 @METRICS.register_module()
@@ -33,7 +33,8 @@ class PKUDetectionMetric(BaseMetric):
         num_classes (int): Action classes (background excluded).
         proposal (dict): ``method`` (``'activity'``: smoothing + activity
             threshold; ``'class_runs'``: per-class run cutting) and its
-            keyword arguments.
+            keyword arguments; defaults to
+            :data:`~usdrl_mm.evaluation.functional.DEFAULT_PROPOSAL`.
         iou_thrs (sequence[float]): Thresholds of mAP_a.
         video_iou_thr (float): Threshold of mAP_v.
         plot_dir (str, optional): Write ground truth vs prediction
@@ -43,8 +44,7 @@ class PKUDetectionMetric(BaseMetric):
 
     def __init__(self,
                  num_classes: int,
-                 proposal: Dict = dict(
-                     method='activity', smooth=20, threshold=0.4),
+                 proposal: Mapping = DEFAULT_PROPOSAL,
                  iou_thrs: Sequence[float] = (0.1, 0.3, 0.5),
                  video_iou_thr: float = 0.5,
                  plot_dir: Optional[str] = None,
@@ -66,11 +66,9 @@ class PKUDetectionMetric(BaseMetric):
         tracks = stitch_windows(results)
         gt_by_video = {r['video']: r['gt_segments'] for r in results}
         proposals, gts = [], []
-        options = {k: v for k, v in self.proposal.items() if k != 'method'}
         for video, (scores, _) in tracks.items():
-            for label, start, end, score in generate_proposals(
-                    scores, self.proposal.get('method', 'activity'),
-                    **options):
+            for label, start, end, score in proposals_by_rule(
+                    scores, self.proposal):
                 proposals.append(Segment(label, start, end, score, video))
             for label, start, end in gt_by_video[video]:
                 # actions are 1 .. K in the head, 0 .. K-1 in annotations
