@@ -10,12 +10,16 @@ from .inference import (extract_features, inference_detector,
 from .label_map import check_label_map, read_label_map
 from .skeleton_input import (FORMATS, ModelInput, SkeletonFile, check_skeleton,
                              detect_format, load_skeletons)
+from .streaming import (Segment, SkeletonStream, StreamingDetector,
+                        StreamingRecognizer, StreamUpdate, init_stream)
 
 __all__ = [
     'init_model', 'extract_features', 'inference_recognizer',
     'inference_detector', 'inference_segmentor', 'label_runs', 'FORMATS',
     'ModelInput', 'SkeletonFile', 'check_skeleton', 'detect_format',
-    'load_skeletons', 'export_onnx', 'verify_onnx', 'load_config', 'dataset_cfg', 'evaluator_cfgs',
+    'load_skeletons', 'export_onnx', 'verify_onnx', 'SkeletonStream',
+    'StreamingDetector', 'StreamingRecognizer', 'StreamUpdate', 'Segment',
+    'init_stream', 'load_config', 'dataset_cfg', 'evaluator_cfgs',
     'find_evaluator', 'proposal_rule', 'segmentation_smooth', 'read_label_map',
     'check_label_map', 'parse_encoder'
 ]

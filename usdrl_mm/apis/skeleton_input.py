@@ -252,14 +252,15 @@ def _check_magnitude(arr: np.ndarray, where: str, key: str) -> None:
 def check_skeleton(anno: Dict,
                    expected: ModelInput,
                    where: str,
-                   layout: Optional[str] = None) -> None:
+                   layout: Optional[str] = None,
+                   min_frames: int = MIN_FRAMES) -> None:
     """Raise a ValueError if the skeleton cannot go into the model.
 
     Checks, in order: dtype (real floating-point or integer numbers), rank,
     emptiness, NaN / inf, magnitude (at most :data:`MAX_ABS_VALUE`; the
     same for ``keypoint_score``), layout (when both are known), joints,
     channels (``keypoint_score`` counts as one), 2D versus 3D, and at least
-    :data:`MIN_FRAMES` frames with a skeleton.
+    ``min_frames`` frames with a skeleton.
 
     Args:
         anno (dict): ``keypoint (M, T, V, C)`` and optionally
@@ -267,6 +268,10 @@ def check_skeleton(anno: Dict,
         expected (ModelInput): What the model was trained on.
         where (str): The input's name in messages (file, sample).
         layout (str, optional): The input's layout, when known.
+        min_frames (int): Fewest frames with a skeleton; defaults to
+            :data:`MIN_FRAMES`. 0 checks a single frame of a stream
+            (:mod:`usdrl_mm.apis.streaming`), where the action is judged
+            over the frames buffered so far.
     """
     kp = _numeric(anno['keypoint'], where, 'keypoint')
     if kp.ndim != 4:
@@ -309,10 +314,10 @@ def check_skeleton(anno: Dict,
     filled = np.any(kp != 0, axis=(0, 2, 3))
     if scored:
         filled |= np.any(np.asarray(anno['keypoint_score']) > 0, axis=(0, 2))
-    if filled.sum() < MIN_FRAMES:
+    if filled.sum() < min_frames:
         raise ValueError(f'{where}: too few frames: {int(filled.sum())} of '
                          f'its {t} frames hold a skeleton; actions need at '
-                         f'least {MIN_FRAMES}')
+                         f'least {min_frames}')
 
 
 def as_annotations(skeletons: Any) -> List[Dict]:

@@ -22,10 +22,11 @@ def add_import_argument(parser: argparse.ArgumentParser,
 
 
 def import_modules(modules: Sequence[str]) -> Optional[str]:
-    """Import ``modules`` with the working directory on the path (as
-    ``tools/train.py`` has it, so ``projects.*`` resolves from the
-    repository root). Returns an error message, or ``None`` when all
-    imported."""
+    """Import ``modules`` with the working directory on the path, so that
+    ``projects.*`` resolves from the repository root (``tools/train.py``
+    leaves the path alone, as MMAction2's does: there
+    ``PYTHONPATH=$(pwd)`` does the same). Returns an error message, or
+    ``None`` when all imported."""
     if os.getcwd() not in sys.path:
         sys.path.insert(1, os.getcwd())
     for module in modules:
