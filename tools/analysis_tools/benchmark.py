@@ -12,14 +12,31 @@
   optimisations, interleaved; a markdown table and a JSON line per path;
 - ``threads CONFIG --threads 1 2 --workers 0 1 2``: training steps on the
   config's batches for every combination of torch threads and dataloader
-  workers; a markdown table and a JSON line per combination.
+  workers; a markdown table and a JSON line per combination;
+- ``original CONFIG --original-repo PATH``: the authors' USDRL pretraining
+  step, imported at run time from the checkout at PATH (its
+  ``model/DSTE.py`` and ``model/loss.py``; nothing of it is in this
+  project), interleaved with usdrl_mm's step of the MG-FD config CONFIG in
+  fp32 and as the config's optim wrapper runs it (mixed precision in the
+  recipes); a markdown table and a JSON line per step with
+  ``speedup_over_original`` (the original's median step over this one's)
+  and its per-round median. ``--original-precision fp16-autocast`` (GPU)
+  runs the original's own AMP recipe. FoundSkelModel hard-codes 34 spatial
+  tokens: compare it on the 2D NTU config (17 joints).
 
 Every result names ``samples_per_s`` (``batch_size / step_s``),
 ``clips_per_s`` (``batch_size * clips_per_sample / step_s``; clips are
 views for MG-FD / MPCT, clips for a recognizer), ``clips_per_sample``, the
 ``precision`` the steps ran in (``fp32``, ``bf16-autocast``,
 ``fp16-autocast``, read from the built optim wrapper) and the peak memory;
-``step_s`` is the median step. The definitions and the measurements live in
+``step_s`` is the median step. ``pretrain``, ``infer``, ``paths`` and
+``original`` also give ``flops`` (one step's, counted by torch's
+``FlopCounterMode`` as ``2 * M * N * K`` per matrix product: FLOPs, not
+multiply-adds), ``gflops_per_s = flops / step_s / 1e9`` and
+``peak_fraction = gflops_per_s / gemm_peak_gflops``, the machine's GEMM
+peak for the row's precision (``gemm_peak_precision``) measured by the tool
+with square ``torch.mm`` (``--gemm-sizes``) at the current thread count;
+``--no-flops`` skips both. The definitions and the measurements live in
 ``usdrl_mm.benchmarks.speed``.
 
 Without the config's data files, ``pretrain`` and ``infer`` take the
@@ -27,6 +44,7 @@ per-sample input shape, e.g. ``--input-shape 1 2 64 25 3``.
 """
 import argparse
 import json
+import sys
 from typing import Dict, List, Union
 
 from mmengine.config import DictAction
@@ -52,6 +70,20 @@ def add_common(parser: argparse.ArgumentParser,
         parser.add_argument('--threads', type=int, help='torch CPU threads')
     if seed:
         parser.add_argument('--seed', type=int, default=0)
+
+
+def add_flops(parser: argparse.ArgumentParser) -> None:
+    """The FLOP count and the GEMM peak it is reported against."""
+    parser.add_argument(
+        '--no-flops',
+        action='store_true',
+        help='skip the FLOP count and the GEMM peak')
+    parser.add_argument(
+        '--gemm-sizes',
+        type=int,
+        nargs='+',
+        help='square torch.mm sizes of the GEMM peak '
+        '(default 1024 2048 4096 on a CPU, 2048 4096 8192 on a GPU)')
 
 
 def add_timing(parser: argparse.ArgumentParser,
@@ -94,6 +126,7 @@ def parse_args(argv=None) -> argparse.Namespace:
             nargs='+',
             help='per-sample input shape for random inputs without data')
         p.add_argument('--cfg-options', nargs='+', action=DictAction)
+        add_flops(p)
         add_common(p)
 
     p = sub.add_parser('augment', help='per-sample vs batched views')
@@ -124,7 +157,36 @@ def parse_args(argv=None) -> argparse.Namespace:
         action='store_true',
         help='skip the peak memory (a fresh process per path)')
     p.add_argument('--out', help='also write the rows as JSON here')
+    add_flops(p)
     add_common(p, seed=False)
+
+    p = sub.add_parser(
+        'original', help="the authors' USDRL step against usdrl_mm's")
+    p.add_argument('config', help='an MG-FD pretraining config (DSTE)')
+    p.add_argument(
+        '--original-repo',
+        required=True,
+        help='a checkout of the original code (model/DSTE.py, '
+        'model/loss.py)')
+    p.add_argument(
+        '--original-precision',
+        default='fp32',
+        choices=speed.ORIGINAL_PRECISIONS,
+        help="the original's step: fp32, or its AMP recipe on a GPU")
+    p.add_argument(
+        '--original-xcorr-weight',
+        type=float,
+        default=0.0,
+        help="the original's cross-correlation weight (0 as in "
+        "FoundSkelModel; the AAAI code's 1e-3 needs cal_xc)")
+    p.add_argument('--hidden-dim', type=int, default=256)
+    p.add_argument('--batch-size', type=int, default=32)
+    p.add_argument('--rounds', type=int, default=5)
+    p.add_argument('--warmup', type=int, default=1)
+    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    p.add_argument('--out', help='also write the rows as JSON here')
+    add_flops(p)
+    add_common(p)
 
     p = sub.add_parser('threads', help='torch threads x loader workers')
     p.add_argument('config')
@@ -150,14 +212,44 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if getattr(args, 'iters', 1) < 1 or args.warmup < 0:
         parser.error('need --iters >= 1 and --warmup >= 0')
+    if getattr(args, 'rounds', 1) < 1:
+        parser.error('need --rounds >= 1')
     if args.mode == 'data' and (args.compile or args.amp):
         parser.error('--amp and --compile apply to pretrain and infer')
+    if args.mode == 'data' and (args.no_flops or args.gemm_sizes):
+        parser.error('--no-flops and --gemm-sizes apply to pretrain and '
+                     'infer')
     return args
+
+
+def write_rows(rows: List[Dict], path: str) -> None:
+    """The rows as one JSON list."""
+    with open(path, 'w') as f:
+        json.dump(rows, f, indent=1)
+
+
+def original_rows(cfg, args: argparse.Namespace, device) -> List[Dict]:
+    """The rows of ``original``."""
+    return speed.measure_original(
+        cfg,
+        args.config,
+        args.original_repo,
+        device,
+        hidden_dim=args.hidden_dim,
+        batch_size=args.batch_size,
+        rounds=args.rounds,
+        warmup=args.warmup,
+        original_precision=args.original_precision,
+        original_xcorr_weight=args.original_xcorr_weight,
+        flops=not args.no_flops,
+        gemm_sizes=args.gemm_sizes,
+        seed=args.seed)
 
 
 def main(argv=None) -> Result:
     """Run the subcommand, print its table or lines and a JSON line per
-    result; return the result (the rows for ``threads`` and ``paths``)."""
+    result; return the result (the rows for ``threads``, ``paths`` and
+    ``original``)."""
     args = parse_args(argv)
     device = speed.resolve_device(args.device)
     if args.mode == 'threads':
@@ -170,13 +262,30 @@ def main(argv=None) -> Result:
     elif args.mode == 'paths':
         speed.set_up(args.threads)
         rows = speed.measure_paths(
-            speed.load_config(args.config), device, args.paths,
-            args.hidden_dim, args.batch_size, args.views, args.rounds,
-            args.warmup, not args.no_memory)
+            speed.load_config(args.config),
+            device,
+            args.paths,
+            args.hidden_dim,
+            args.batch_size,
+            args.views,
+            args.rounds,
+            args.warmup,
+            not args.no_memory,
+            flops=not args.no_flops,
+            gemm_sizes=args.gemm_sizes)
         print(speed.paths_table(rows))
         if args.out:
-            with open(args.out, 'w') as f:
-                json.dump(rows, f, indent=1)
+            write_rows(rows, args.out)
+    elif args.mode == 'original':
+        cfg = speed.load_config(args.config, args.cfg_options)
+        speed.set_up(args.threads, args.seed)
+        try:
+            rows = original_rows(cfg, args, device)
+        except (FileNotFoundError, ImportError, speed.ComparisonError) as e:
+            sys.exit(f'benchmark.py original: {e}')
+        print(speed.original_table(rows))
+        if args.out:
+            write_rows(rows, args.out)
     elif args.mode == 'augment':
         speed.set_up(args.threads, args.seed)
         result = speed.measure_augment(
@@ -188,15 +297,18 @@ def main(argv=None) -> Result:
     else:
         cfg = speed.load_config(args.config, args.cfg_options)
         speed.set_up(args.threads, args.seed)
+        extra = {}
+        if args.mode != 'data':
+            extra = dict(flops=not args.no_flops, gemm_sizes=args.gemm_sizes)
         rows = [
             speed.benchmark_config(args.mode, cfg, args.config, device,
                                    args.batch_size, args.iters, args.warmup,
                                    args.amp, args.compile, args.real_data,
-                                   args.input_shape)
+                                   args.input_shape, **extra)
         ]
     for row in rows:
         print(json.dumps(row), flush=True)
-    return rows if args.mode in ('threads', 'paths') else rows[0]
+    return rows if args.mode in ('threads', 'paths', 'original') else rows[0]
 
 
 if __name__ == '__main__':

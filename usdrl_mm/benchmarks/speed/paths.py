@@ -15,18 +15,21 @@ Paths, each adding one change to the previous one:
   ``torch.compile``, as ``--compile`` (``CompileModulesHook``) does; the
   warm-up steps absorb the compilation.
 
-Steps of all paths are interleaved round by round, so machine noise hits
-them alike. Inputs are random clips of the config's shape (``views`` clips
-per sample), so data loading is not included. Peak memory
+Steps of all paths are interleaved round by round
+(:func:`.timing.interleave`), so machine noise hits them alike. Inputs
+are random clips of the config's shape (``views`` clips per sample), so
+data loading is not included. Peak memory
 (:mod:`.memory`) is measured in a fresh process per path, from before the
 model is built to the end of two steps: model, optimizer state, input and
-the steps' working memory.
+the steps' working memory. Each path's FLOPs are counted once, on one
+extra step before the warm-up (before the compilation of ``+compile``, which
+runs the same FLOPs), and every row gives its achieved GFLOP/s and fraction
+of the measured GEMM peak of its precision (:mod:`.flops`).
 """
 import copy
 import multiprocessing
-import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import torch
 from mmaction.registry import MODELS
@@ -34,11 +37,12 @@ from mmengine.config import Config, ConfigDict
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
+from .flops import count_flops, flop_columns, flop_fields
 from .memory import PeakMemory
 from .precision import optim_wrapper_precision
 from .rates import speed_summary
 from .tables import markdown_table, memory_column, rate_columns
-from .timing import machine_fields, synchronize
+from .timing import interleave, machine_fields
 
 PATHS = ('plain', '+fused-attention', '+gram-losses', '+fused-adam', '+bf16')
 #: Paths off the chain above: the name and the chain path they build on.
@@ -80,17 +84,23 @@ def path_config(cfg: Config, path: str, hidden_dim: int) -> ConfigDict:
 
 class PathStep:
     """One path's model, optim wrapper and input batch of
-    ``(batch_size, views, M, T, V, C)`` random clips."""
+    ``(batch_size, views, M, T, V, C)`` random clips.
 
-    def __init__(self, path_cfg: ConfigDict, batch_size: int, views: int,
-                 device: torch.device) -> None:
+    With ``flops``, one step is run under the FLOP counter first
+    (:attr:`flops`, else ``None``), before ``+compile`` compiles.
+    """
+
+    def __init__(self,
+                 path_cfg: ConfigDict,
+                 batch_size: int,
+                 views: int,
+                 device: torch.device,
+                 flops: bool = False) -> None:
         torch.manual_seed(0)
         self.device = torch.device(device)
         self.model = MODELS.build(path_cfg.model).to(self.device)
         self.model.init_weights()
         self.model.train()
-        if path_cfg.compile_backbone:  # in place, as CompileModulesHook does
-            self.model.backbone.compile()
         self.optim = build_optim_wrapper(self.model, path_cfg.optim_wrapper)
         self.precision = optim_wrapper_precision(self.optim, self.device)
         bb = path_cfg.model['backbone']
@@ -102,19 +112,18 @@ class PathStep:
             bb.get('num_joints', 25),
             bb.get('in_channels', 3),
             device=self.device)
+        self.flops: Optional[int] = count_flops(self) if flops else None
+        if path_cfg.compile_backbone:  # in place, as CompileModulesHook does
+            self.model.backbone.compile()
 
-    def __call__(self) -> float:
-        """One training step; its seconds."""
-        synchronize(self.device)
-        start = time.perf_counter()
+    def __call__(self) -> None:
+        """One training step."""
         with self.optim.optim_context(self.model):
             losses = self.model.loss(self.inputs)
         loss = sum(v for k, v in losses.items() if k.startswith('loss'))
         self.optim.update_params(loss)
-        synchronize(self.device)
         if not torch.isfinite(loss):
             raise RuntimeError(f'non-finite loss {loss.item()}')
-        return time.perf_counter() - start
 
 
 def path_peak_memory(path_cfg: ConfigDict, batch_size: int, views: int,
@@ -150,35 +159,34 @@ def measure_paths(cfg: Config,
                   rounds: int = 5,
                   warmup: int = 1,
                   memory: bool = True,
-                  log=print) -> List[Dict]:
+                  log=print,
+                  flops: bool = True,
+                  gemm_sizes: Optional[Sequence[int]] = None) -> List[Dict]:
     """One row per path: step statistics over ``rounds`` interleaved
     rounds, both rates, ``speedup`` (median step of the first path over
-    this one's), ``precision`` and the peak memory (NaN without
-    ``memory``). ``log`` gets a line per round (``None``: silent)."""
+    this one's), ``precision``, the FLOP fields of :func:`.flops.flop_fields`
+    (``None`` without ``flops``; ``gemm_sizes`` for the peak) and the peak
+    memory (NaN without ``memory``). ``log`` gets a line per round
+    (``None``: silent)."""
     if rounds < 1 or warmup < 0:
         raise ValueError('need rounds >= 1 and warmup >= 0')
     path_cfgs = {p: path_config(cfg, p, hidden_dim) for p in paths}
     steps = {
-        p: PathStep(path_cfgs[p], batch_size, views, device)
+        p: PathStep(path_cfgs[p], batch_size, views, device, flops)
         for p in paths
     }
     precision = {p: step.precision for p, step in steps.items()}
-    for _ in range(warmup):
-        for step in steps.values():
-            step()
-    times: Dict[str, List[float]] = {p: [] for p in paths}
-    for r in range(rounds):
-        for p, step in steps.items():
-            times[p].append(step())
-        if log is not None:
-            log(f'round {r + 1}/{rounds}: ' +
-                ', '.join(f'{p} {times[p][-1]:.2f}s' for p in paths))
+    counted = {p: step.flops for p, step in steps.items()}
+    times = interleave(steps, rounds, warmup, device, log)
     del steps
     rows = []
     for p in paths:
         row = dict(mode='paths', path=p, precision=precision[p])
         row.update(speed_summary(times[p], batch_size, views))
         row['speedup'] = rows[0]['step_s'] / row['step_s'] if rows else 1.0
+        row.update(
+            flop_fields(counted[p], row['step_s'], precision[p], device,
+                        gemm_sizes))
         if memory:
             row.update(
                 peak_memory_in_fresh_process(path_cfgs[p], batch_size, views,
@@ -203,6 +211,7 @@ def paths_table(rows: Sequence[Dict]) -> str:
         ('s / step (median)', lambda r: f"{r['step_s_median']:.3f}"),
         *rate_columns(),
         ('speed-up over the first', lambda r: f"{r['speedup']:.2f}x"),
+        *flop_columns(),
         memory_column(),
     ]
     return markdown_table(columns, rows)

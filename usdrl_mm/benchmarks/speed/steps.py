@@ -16,7 +16,12 @@ forward pass (``infer``) or the data pipeline (``data``).
   is the augmentation.
 
 Rates follow :mod:`.rates`, peak memory :mod:`.memory`, precision
-:mod:`.precision`.
+:mod:`.precision`. ``pretrain`` and ``infer`` count the FLOPs of one step
+(:mod:`.flops`; on one extra, untimed step after the timed ones, so the
+peak memory still spans the first step; with ``compile`` on the eager
+forward pass, which runs the same FLOPs) and give the achieved GFLOP/s and the
+fraction of the machine's measured GEMM peak for the step's precision
+(:mod:`.gemm_peak`), unless ``flops=False``.
 """
 import copy
 import os.path as osp
@@ -30,6 +35,7 @@ from mmengine.optim import build_optim_wrapper
 
 from usdrl_mm.models import BatchMultiViewPreprocessor
 from usdrl_mm.utils import adapt_amp_to_device, enable_amp
+from .flops import count_flops, flop_fields
 from .inputs import (batches, clips_per_sample, loader_key, one_sample,
                      random_batch)
 from .memory import PeakMemory
@@ -58,8 +64,28 @@ def build_training(
     model.to(device).train()
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     if compile_forward:
-        model.forward = torch.compile(model.forward)
+        compile_model_forward(model)
     return model, optim_wrapper, optim_wrapper_precision(optim_wrapper, device)
+
+
+def compile_model_forward(model: torch.nn.Module) -> None:
+    """``torch.compile`` the model's forward pass (``--compile``)."""
+    model.forward = torch.compile(model.forward)
+
+
+def step_flops(step: Callable[[], object], enabled: bool,
+               model: torch.nn.Module) -> Optional[int]:
+    """:func:`.flops.count_flops` of one call of ``step``, or ``None``;
+    a forward pass compiled by :func:`compile_model_forward` runs eagerly
+    for the count."""
+    if not enabled:
+        return None
+    compiled = model.__dict__.pop('forward', None)
+    try:
+        return count_flops(step)
+    finally:
+        if compiled is not None:
+            model.forward = compiled
 
 
 def measure_pretrain(cfg: Config,
@@ -71,7 +97,9 @@ def measure_pretrain(cfg: Config,
                      amp: bool = False,
                      compile_forward: bool = False,
                      real_data: bool = False,
-                     input_shape: Optional[Sequence[int]] = None) -> Dict:
+                     input_shape: Optional[Sequence[int]] = None,
+                     flops: bool = True,
+                     gemm_sizes: Optional[Sequence[int]] = None) -> Dict:
     """Training steps; see the module docstring."""
     model, optim_wrapper, precision = build_training(cfg, device, amp,
                                                      compile_forward)
@@ -90,8 +118,11 @@ def measure_pretrain(cfg: Config,
             model.train_step(batch, optim_wrapper)
 
     times = time_steps(step, iters, warmup, device, memory)
+    counted = step_flops(step, flops, model)
     result = dict(precision=precision)
     result.update(speed_summary(times, batch_size, k))
+    result.update(
+        flop_fields(counted, result['step_s'], precision, device, gemm_sizes))
     return result
 
 
@@ -104,13 +135,13 @@ def measure_infer(cfg: Config,
                   amp: bool = False,
                   compile_forward: bool = False,
                   real_data: bool = False,
-                  input_shape: Optional[Sequence[int]] = None) -> Dict:
+                  input_shape: Optional[Sequence[int]] = None,
+                  flops: bool = True,
+                  gemm_sizes: Optional[Sequence[int]] = None) -> Dict:
     """Forward passes; see the module docstring."""
     model = MODELS.build(cfg.model)
     model.init_weights()
     model.to(device).eval()
-    if compile_forward:
-        model.forward = torch.compile(model.forward)
     key = loader_key(cfg, 'infer')
     if real_data:
         batch = next(batches(cfg, key, batch_size))
@@ -124,10 +155,16 @@ def measure_infer(cfg: Config,
         with inference_context(device, amp):
             model(inputs, samples, mode='tensor')
 
+    if compile_forward:
+        compile_model_forward(model)
     times = time_steps(step, iters, warmup, device, memory)
-    result = dict(precision=inference_precision(device, amp))
+    counted = step_flops(step, flops, model)
+    precision = inference_precision(device, amp)
+    result = dict(precision=precision)
     # inputs: (N, K, ...) with K views or clips per sample
     result.update(speed_summary(times, inputs.shape[0], inputs.shape[1]))
+    result.update(
+        flop_fields(counted, result['step_s'], precision, device, gemm_sizes))
     return result
 
 
@@ -191,10 +228,16 @@ def benchmark_config(mode: str,
                      amp: bool = False,
                      compile_forward: bool = False,
                      real_data: bool = False,
-                     input_shape: Optional[Sequence[int]] = None) -> Dict:
+                     input_shape: Optional[Sequence[int]] = None,
+                     flops: bool = True,
+                     gemm_sizes: Optional[Sequence[int]] = None) -> Dict:
     """One measurement of ``mode`` as one flat result: the settings, the
     step statistics, ``samples_per_s``, ``clips_per_s``,
-    ``clips_per_sample``, ``precision``, the peak memory and the machine.
+    ``clips_per_sample``, ``precision``, the peak memory and the machine;
+    for ``pretrain`` and ``infer`` also the FLOP fields
+    (:func:`.flops.flop_fields`, all ``None`` without ``flops``;
+    ``gemm_sizes``: the sizes of the GEMM peak, :mod:`.gemm_peak`'s by
+    default).
 
     ``batch_size`` defaults to the batch of the mode's dataloader.
     """
@@ -213,17 +256,15 @@ def benchmark_config(mode: str,
         warmup=warmup,
         compile=compile_forward,
         real_data=real_data or mode == 'data')
-    result.update(MEASUREMENTS[mode](
-        cfg,
-        device,
-        batch_size,
-        iters,
-        warmup,
-        memory,
+    options = dict(
         amp=amp,
         compile_forward=compile_forward,
         real_data=real_data,
-        input_shape=input_shape))
+        input_shape=input_shape)
+    if mode != 'data':
+        options.update(flops=flops, gemm_sizes=gemm_sizes)
+    result.update(MEASUREMENTS[mode](cfg, device, batch_size, iters, warmup,
+                                     memory, **options))
     result.update(peak_mem_mib=memory.peak_mib(), peak_mem_kind=memory.kind)
     result.update(machine_fields(device))
     return result

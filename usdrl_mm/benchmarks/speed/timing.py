@@ -1,7 +1,7 @@
 """Timing steps and describing the machine they ran on."""
 import os
 import time
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Mapping, Optional
 
 import numpy as np
 import torch
@@ -56,6 +56,48 @@ def time_steps(step: Callable[[], object],
         step()
         synchronize(device)
         times.append(time.perf_counter() - start)
+    return times
+
+
+def timed_call(step: Callable[[], object], device: torch.device) -> float:
+    """Seconds of one call of ``step``, the device synchronised before and
+    after."""
+    synchronize(device)
+    start = time.perf_counter()
+    step()
+    synchronize(device)
+    return time.perf_counter() - start
+
+
+def interleave(
+        steps: Mapping[str, Callable[[], object]],
+        rounds: int,
+        warmup: int,
+        device: torch.device,
+        log: Optional[Callable[[str],
+                               object]] = print) -> Dict[str, List[float]]:
+    """Seconds of ``rounds`` calls of every step, interleaved: each round
+    calls every step once, in order, so slow drifts and bursts of other
+    work on the machine hit all of them alike. ``warmup`` untimed rounds
+    come first. ``log`` gets a line per round (``None``: silent).
+
+    Returns:
+        dict: per step name, its seconds in round order (round ``r`` of
+        every step at index ``r``, for per-round ratios).
+    """
+    if rounds < 1 or warmup < 0:
+        raise ValueError(f'need rounds >= 1 and warmup >= 0, got {rounds}, '
+                         f'{warmup}')
+    for _ in range(warmup):
+        for step in steps.values():
+            step()
+    times: Dict[str, List[float]] = {name: [] for name in steps}
+    for r in range(rounds):
+        for name, step in steps.items():
+            times[name].append(timed_call(step, device))
+        if log is not None:
+            log(f'round {r + 1}/{rounds}: ' +
+                ', '.join(f'{name} {times[name][-1]:.3f}s' for name in steps))
     return times
 
 
