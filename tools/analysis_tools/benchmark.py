@@ -22,7 +22,13 @@
   ``speedup_over_original`` (the original's median step over this one's)
   and its per-round median. ``--original-precision fp16-autocast`` (GPU)
   runs the original's own AMP recipe. FoundSkelModel hard-codes 34 spatial
-  tokens: compare it on the 2D NTU config (17 joints).
+  tokens: compare it on the 2D NTU config (17 joints);
+- ``stream CONFIG [--checkpoint CKPT] [--frames 600]``: frames pushed one
+  by one into the stream the config makes (``usdrl_mm.apis.streaming``):
+  ms per frame, frames per second and, for dense configs, the latency from
+  an action's end to its segment's report, in frames and in ms at
+  ``--fps`` (``usdrl_mm.benchmarks.streaming``); the lines and one JSON
+  line.
 
 Every result names ``samples_per_s`` (``batch_size / step_s``),
 ``clips_per_s`` (``batch_size * clips_per_sample / step_s``; clips are
@@ -47,9 +53,11 @@ import json
 import sys
 from typing import Dict, List, Union
 
+import torch
 from mmengine.config import DictAction
 
 from usdrl_mm.benchmarks import speed
+from usdrl_mm.benchmarks.streaming import measure_stream
 
 Result = Union[Dict, List[Dict]]
 
@@ -188,6 +196,30 @@ def parse_args(argv=None) -> argparse.Namespace:
     add_flops(p)
     add_common(p)
 
+    p = sub.add_parser('stream', help='streaming inference, frame by frame')
+    p.add_argument('config')
+    p.add_argument(
+        '--checkpoint', help='weights to load (default: random init)')
+    p.add_argument(
+        '--frames', type=int, default=600, help='frames pushed (timed)')
+    p.add_argument(
+        '--fps',
+        type=float,
+        default=30.,
+        help='input rate the latency in ms assumes (default 30)')
+    p.add_argument(
+        '--stream-mode',
+        choices=('stitched', 'trailing'),
+        help='dense configs: the window mode (default: by the encoder)')
+    p.add_argument(
+        '--hop', type=int, default=1, help='frames between trailing windows')
+    p.add_argument('--window', type=int, help='recognition: frames per window')
+    p.add_argument(
+        '--interval', type=int, help='recognition: frames between windows')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    p.add_argument('--out', help='also write every measurement as JSON here')
+    add_common(p)
+
     p = sub.add_parser('threads', help='torch threads x loader workers')
     p.add_argument('config')
     add_timing(p)
@@ -210,6 +242,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     add_common(p, threads_list=True)
 
     args = parser.parse_args(argv)
+    if args.mode == 'stream':
+        if args.frames < 1:
+            parser.error(f'--frames must be >= 1, got {args.frames}')
+        return args
     if getattr(args, 'iters', 1) < 1 or args.warmup < 0:
         parser.error('need --iters >= 1 and --warmup >= 0')
     if getattr(args, 'rounds', 1) < 1:
@@ -252,6 +288,29 @@ def main(argv=None) -> Result:
     ``original``)."""
     args = parse_args(argv)
     device = speed.resolve_device(args.device)
+    if args.mode == 'stream':
+        speed.set_up(args.threads, args.seed)
+        result = measure_stream(
+            args.config,
+            args.checkpoint,
+            str(device),
+            args.cfg_options,
+            frames=args.frames,
+            fps=args.fps,
+            mode=args.stream_mode,
+            hop=args.hop,
+            window=args.window,
+            interval=args.interval,
+            seed=args.seed)
+        print(f'{args.config} on {device} '
+              f'({torch.get_num_threads()} threads)')
+        print(result.format())
+        row = dict(result.to_dict(), config=args.config)
+        if args.out:
+            with open(args.out, 'w') as f:
+                json.dump(row, f, indent=1)
+        print(json.dumps(dict(result.summary(), config=args.config)))
+        return row
     if args.mode == 'threads':
         speed.set_up(None, args.seed)
         rows = speed.measure_threads(

@@ -287,3 +287,49 @@ def benchmark_streaming(stream: SkeletonStream,
         segment_latency=segment_latency,
         latency_bound=stream.latency if detector else None,
         segments=segments)
+
+
+def measure_stream(config: str,
+                   checkpoint: Optional[str] = None,
+                   device: str = 'cpu',
+                   cfg_options: Optional[Dict] = None,
+                   frames: int = 600,
+                   fps: float = 30.,
+                   mode: Optional[str] = None,
+                   hop: int = 1,
+                   window: Optional[int] = None,
+                   interval: Optional[int] = None,
+                   seed: int = 0) -> StreamingBenchmark:
+    """Build the stream a config makes and run :func:`benchmark_streaming`
+    on a :func:`synthetic_sequence` of ``frames`` frames.
+
+    Args:
+        config (str): Model config; a ``DenseFrameHead`` model streams as a
+            detector (``mode``, ``hop``), any other recognizer as a
+            recognizer (``window``, ``interval``).
+        checkpoint (str, optional): Weights; random initialisation
+            otherwise (the cost is the same, the segments found differ).
+        device (str): Where the model runs.
+        cfg_options (dict, optional): Config overrides.
+        frames (int): Frames pushed and timed.
+        fps (float): Input rate the millisecond latencies assume.
+        seed (int): Seed of the initialisation and the sequence.
+    """
+    # imported here: mmengine's runner is not needed by the measurement
+    from mmengine.runner import set_random_seed
+
+    from usdrl_mm.apis import init_model
+    from usdrl_mm.apis.streaming import stream_for
+    if frames < 1:
+        raise ValueError(f'frames must be >= 1, got {frames}')
+    set_random_seed(seed)
+    model = init_model(config, checkpoint, device, cfg_options)
+    dense = type(getattr(model, 'cls_head', None)).__name__ == \
+        'DenseFrameHead'
+    options = dict(
+        mode=mode, hop=hop) if dense else dict(
+            window=window, interval=interval)
+    # the synthetic sequence is one person in a known order: no tracking
+    stream = stream_for(model, tracking=None, **options)
+    keypoint, score = synthetic_sequence(stream, frames, seed)
+    return benchmark_streaming(stream, keypoint, score, fps=fps)
