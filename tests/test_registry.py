@@ -25,6 +25,9 @@ MINIMAL = {
                                    in_channels=9),
                      projector=dict(type='MGFDProjector', in_channels=16)),
         'USDRLClsHead': dict(num_classes=3, in_channels=8),
+        'USDRLRecognizer': dict(
+            backbone=dict(type='DSTE', hidden_dim=16, clip_len=8),
+            cls_head=dict(type='USDRLClsHead', num_classes=3)),
         'USDRLFeatureHead': dict(),
         'DenseFrameHead': dict(num_classes=3, in_channels=8),
     },

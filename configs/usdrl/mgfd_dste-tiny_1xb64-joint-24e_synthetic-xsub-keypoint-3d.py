@@ -6,10 +6,8 @@
 # BENCHMARKS.md).
 _base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
 
-hidden_dim = 64
-model = dict(
-    backbone=dict(hidden_dim=hidden_dim),
-    projector=dict(type='MGFDProjector', in_channels=hidden_dim))
+# the projector follows the encoder width (backbone.out_channels)
+model = dict(backbone=dict(hidden_dim=64))
 
 train_dataloader = dict(
     batch_size=64,

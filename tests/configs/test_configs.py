@@ -45,8 +45,8 @@ def test_config_loads_and_builds(path):
         else str(cfg.model)
     if key not in _built_models:  # sizes and wiring; no init
         _built_models[key] = type(MODELS.build(cfg.model)).__name__
-    assert _built_models[key] in ('MGFD', 'MPCT', 'RecognizerGCN',
-                                  'Recognizer3D')
+    assert _built_models[key] in ('MGFD', 'MPCT', 'USDRLRecognizer',
+                                  'RecognizerGCN', 'Recognizer3D')
 
 
 def test_config_names_follow_the_grammar():
@@ -200,3 +200,51 @@ def test_tpami_variants_change_only_their_setting(variant, base, changes):
     assert got == expected
     if 'param_scheduler' in got:  # the detection variant: constant lr
         assert 'detection' not in variant or got['param_scheduler'] == []
+
+
+WIDTH_CONFIGS = [
+    'usdrl/mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py',
+    'usdrl/mgfd_sttr-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py',
+    'usdrl/mpct_dste-tiny_1xb64-jmb-24e_synthetic-xsub-keypoint-3d.py',
+    'usdrl/benchmarks/'
+    'dste-tiny-linear_1xb64-joint-20e_synthetic-xsub-keypoint-3d.py',
+    'usdrl/benchmarks/'
+    'dste-tiny-finetune_1xb32-joint-20e_synthetic-xsub-keypoint-3d.py',
+    'usdrl/benchmarks/dste-linear_1xb512-jmb-160e_ntu60-xsub-keypoint-3d.py',
+    'usdrl/dense/'
+    'dste-tiny-detection-linear_1xb64-joint-15e_synthetic-xsub-keypoint-3d.py',
+    'usdrl/benchmarks/'
+    'dste-tiny-knn_1xb128-joint_synthetic-xsub-keypoint-3d.py',
+]
+
+
+@pytest.mark.parametrize('name', WIDTH_CONFIGS, ids=osp.basename)
+def test_a_new_hidden_dim_is_the_only_change_needed(name):
+    """Projector and head widths follow the encoder: changing
+    model.backbone.hidden_dim alone gives a consistent model."""
+    import torch
+    cfg = Config.fromfile(osp.join(REPO, 'configs', name))
+    for hidden in (cfg.model.backbone.hidden_dim, 40):
+        cfg.model.backbone.hidden_dim = hidden
+        with torch.device('meta'):
+            model = MODELS.build(cfg.model)
+        if 'projector' in cfg.model:
+            assert model.projector.in_channels == hidden
+            assert model.projector.t_proj[0].weight.shape == (2 * hidden,
+                                                              hidden)
+        elif hasattr(model.cls_head, 'fc'):
+            assert model.cls_head.in_channels == 2 * hidden
+            assert model.cls_head.fc.weight.shape[1] == 2 * hidden
+
+
+def test_no_usdrl_config_restates_the_encoder_width():
+    pattern = re.compile(r'in_channels\s*=\s*(2\s*\*\s*)?hidden_dim')
+    paths = [c for c in CONFIGS if '/baselines/' not in c]
+    offenders = [
+        osp.relpath(p, REPO) for p in paths if pattern.search(open(p).read())
+    ]
+    assert offenders == []
+    for path in paths:
+        model = Config.fromfile(path).get('model', {})
+        for key in ('projector', 'cls_head'):
+            assert model.get(key, {}).get('in_channels') is None, (path, key)

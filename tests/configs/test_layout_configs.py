@@ -105,6 +105,48 @@ def test_linear_2d_config(tmp_path):
 def test_layout_mismatch_stops_before_training(tmp_path):
     uav_data = write_data(tmp_path, 3)
     cfg = Config.fromfile(osp.join(REPO, PRETRAIN_2D))
-    cfg.train_dataloader.dataset.update(ann_file=uav_data, layout='nturgb+d')
+    cfg.train_dataloader.dataset.update(
+        ann_file=uav_data, skeleton=dict(layout='nturgb+d'))
     with pytest.raises(ValueError, match='the skeleton layout has 25'):
         DATASETS.build(cfg.train_dataloader.dataset)
+    # a layout beside the config's skeleton spec must be the spec's
+    cfg = Config.fromfile(osp.join(REPO, PRETRAIN_2D))
+    cfg.train_dataloader.dataset.update(ann_file=uav_data, layout='nturgb+d')
+    with pytest.raises(ValueError, match='disagrees with the skeleton spec'):
+        DATASETS.build(cfg.train_dataloader.dataset)
+
+
+@pytest.mark.parametrize('path', [PRETRAIN_2D, LINEAR_2D])
+def test_the_2d_configs_refuse_3d_data_by_its_channels(tmp_path, path):
+    """The skeleton spec of the 2D configs (COCO-17, x y + score) stops a
+    3D file of the same joint count when the dataset loads, naming the
+    sample and the fix."""
+    cfg = Config.fromfile(osp.join(REPO, path))
+    ds_cfg = cfg.train_dataloader.dataset
+    assert ds_cfg.skeleton == dict(
+        layout='coco', num_person=2, coord_dims=2, with_score=True)
+    assert cfg.model.data_preprocessor.skeleton == ds_cfg.skeleton
+    ds_cfg.ann_file = write_data(tmp_path, 3)  # 17 joints, x y z, no score
+    with pytest.raises(ValueError) as err:
+        DATASETS.build(ds_cfg)
+    message = str(err.value)
+    assert 'data_3d.pkl' in message and "sample 'v0' (#0)" in message
+    assert 'keypoint has 3 channels but the skeleton spec declares 2' \
+        in message
+    assert 'coord_dims=3 if these are 3D points' in message
+
+
+@pytest.mark.parametrize('path,count', [(PRETRAIN_2D, 15), (UAV, 15)])
+def test_17_joint_configs_keep_foundskelmodels_15_joints(path, count):
+    """FoundSkelModel corrupts 15 of 17 joints; the NTU base's fraction
+    0.6 would give 10, so these configs state the count."""
+    from usdrl_mm.datasets.transforms.spatial_augments import \
+        resolve_augmented_joints
+    cfg = Config.fromfile(osp.join(REPO, path))
+    views = cfg.train_dataloader.dataset.pipeline[1].transforms
+    picks = [
+        t[0].num_augmented_joints for t in views[1].transforms
+        if t[0].type != 'RandomSkeletonShear'
+    ]
+    assert picks == [count, count]
+    assert resolve_augmented_joints(0.6, 17) == 10

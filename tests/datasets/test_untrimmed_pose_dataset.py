@@ -85,3 +85,21 @@ def test_bad_segments_are_reported(tmp_path, segments, message):
     with pytest.raises(AnnotationError, match=message):
         UntrimmedPoseDataset(
             write(tmp_path, segments), pipeline=[], split='val', num_classes=2)
+
+
+def test_sequences_are_checked_against_a_skeleton_spec(tmp_path):
+    path = write(tmp_path)  # 25 joints, x y z
+    ds = UntrimmedPoseDataset(
+        path, pipeline=[], split='val', clip_len=16, skeleton='nturgb+d')
+    assert ds.skeleton.num_joints == 25 and len(ds) > 0
+    with pytest.raises(AnnotationError) as err:
+        UntrimmedPoseDataset(
+            path,
+            pipeline=[],
+            split='val',
+            clip_len=16,
+            skeleton=dict(layout='coco', coord_dims=2, with_score=True))
+    message = str(err.value)
+    assert path in message and "'seq1'" in message
+    assert 'the skeleton layout has 17' in message
+    assert '3 channels but the skeleton spec declares 2' in message

@@ -71,7 +71,7 @@ def test_every_kind_of_mismatch_is_listed(recognizer):
     with pytest.raises(CheckpointMismatchError) as err:
         check_checkpoint_fit(recognizer, dict(state_dict=state), 'c.pth')
     message = str(err.value)
-    assert message.startswith('c.pth does not fit the RecognizerGCN model')
+    assert message.startswith('c.pth does not fit the USDRLRecognizer model')
     assert '1 of the model' in message and 'cls_head.fc.bias' in message
     assert '1 keys are not in the model: extra.weight' in message
     assert 'cls_head.fc.weight (3, 32) vs (' in message
@@ -211,7 +211,7 @@ def test_test_tool_refuses_an_empty_checkpoint(tmp_path, tool_env,
         timeout=600)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1
-    assert f'error: {empty} does not fit the RecognizerGCN model' in out
+    assert f'error: {empty} does not fit the USDRLRecognizer model' in out
     assert 'no weights at all' in out and 'acc/top1' not in out
     proc = subprocess.run(
         args + ['--allow-partial'] + options,
@@ -238,7 +238,7 @@ def test_demo_refuses_a_pretraining_checkpoint(tmp_path, tool_env,
         args, cwd=REPO, env=tool_env, capture_output=True, text=True)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1 and 'Traceback' not in out
-    assert 'does not fit the RecognizerGCN model' in out
+    assert 'does not fit the USDRLRecognizer model' in out
     assert 'pretraining model' in out
     proc = subprocess.run(
         args + ['--allow-partial'],

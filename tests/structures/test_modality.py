@@ -80,3 +80,39 @@ def test_the_2d_configs_declare_the_score_channel():
         parents = list(built.layout.parents)
         expected = (x[..., 2] + x[..., parents, 2]) / 2
         torch.testing.assert_close(out[..., 2], expected)
+
+
+@pytest.mark.parametrize('modality', ['bone', 'motion'])
+def test_a_2d_score_spec_keeps_the_score_by_construction(modality):
+    """A (x, y, score) skeleton spec gives the modality code its coordinate
+    channels: bone and motion average the score as MMAction2 does, with no
+    separate coord_channels setting anywhere."""
+    from mmaction.datasets.transforms import JointToBone, ToMotion
+
+    from usdrl_mm.models import SkeletonDataPreprocessor
+    from usdrl_mm.structures import SkeletonSpec
+    rng = np.random.default_rng(1)
+    keypoint = rng.normal(size=(2, 6, 17, 3)).astype(np.float32)
+    keypoint[..., 2] = rng.uniform(size=(2, 6, 17))
+    if modality == 'bone':
+        ref = JointToBone(dataset='coco').transform(
+            dict(keypoint=keypoint.copy()))['keypoint']
+    else:
+        ref = ToMotion(dataset='coco').transform(
+            dict(keypoint=keypoint.copy()))['motion']
+    spec = SkeletonSpec('coco', coord_dims=2, with_score=True)
+    ours = derive_modality(keypoint, modality, spec.parents,
+                           spec.coord_channels)
+    np.testing.assert_allclose(ours, ref, atol=1e-6)
+    pre = SkeletonDataPreprocessor(modality=modality, skeleton=spec)
+    assert pre.coord_channels == 2 and pre.layout.name == 'coco'
+    # (M, T, V, C) -> (N=1, K=1, M, T, V, C)
+    out = pre.model_inputs(torch.from_numpy(keypoint)[None, None])
+    np.testing.assert_allclose(out[0, 0].numpy(), ref, atol=1e-6)
+    # the score channel is a mean of scores, never a difference
+    assert (out[..., 2] >= 0).all()
+    # a 3D spec differences every channel, as without a declaration
+    xyz = SkeletonSpec('coco')
+    assert np.allclose(
+        derive_modality(keypoint, modality, xyz.parents, xyz.coord_channels),
+        derive_modality(keypoint, modality, xyz.parents))

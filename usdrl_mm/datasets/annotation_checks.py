@@ -118,7 +118,9 @@ def check_sample(anno: Any,
                         'V >= 1 and C in (2, 3)')
     if num_joints is not None and v != num_joints:
         problems.append(f'{name}: keypoint has {v} joints but the skeleton '
-                        f'layout has {num_joints}')
+                        f'layout has {num_joints}; convert the data to the '
+                        'layout (tools/data/select_joints.py) or name the '
+                        'layout the data has')
     total = anno['total_frames']
     if not isinstance(total, Integral) or total < 1:
         problems.append(f'{name}: total_frames must be a positive integer, '
@@ -228,6 +230,40 @@ def check_annotations(annotations: Sequence[Any],
                     problems.append(
                         f'{sample_name(annotations[i], i)}: {v} joints, '
                         f'but most samples have {common}')
+    return problems
+
+
+def check_skeleton(annotations: Sequence[Any],
+                   skeleton: Any,
+                   warnings: Optional[List[str]] = None) -> List[str]:
+    """Errors of every sample whose keypoints disagree with a skeleton
+    spec in channels or persons (:meth:`SkeletonSpec.problems`), each
+    naming the sample and the fix; persons beyond the spec's
+    ``num_person`` (which ``FormatGCNInput`` drops) go to ``warnings``.
+
+    Joint counts are left to :func:`check_annotations` (give it
+    ``num_joints=skeleton.num_joints``), and samples it already refuses
+    for their keypoint type or rank are skipped.
+
+    Args:
+        annotations (list[dict]): The samples.
+        skeleton (SkeletonSpec | dict | str): The spec.
+        warnings (list[str], optional): Where the warnings go.
+    """
+    from usdrl_mm.structures import SkeletonSpec
+    spec = SkeletonSpec.build(skeleton)
+    if warnings is None:
+        warnings = []
+    problems: List[str] = []
+    for i, anno in enumerate(annotations):
+        kp = anno.get('keypoint') if isinstance(anno, dict) else None
+        if not isinstance(kp, np.ndarray) or kp.ndim != 4:
+            continue
+        errors, found = spec.problems(
+            kp.shape, 'keypoint_score' in anno, check_joints=False)
+        name = sample_name(anno, i)
+        problems += [f'{name}: {e}' for e in errors]
+        warnings += [f'{name}: {w}' for w in found]
     return problems
 
 

@@ -7,8 +7,9 @@ from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
 from usdrl_mm.fileio import load_pickle
-from usdrl_mm.structures import get_layout
-from .annotation_checks import AnnotationError, check_annotations
+from usdrl_mm.structures import SpecLike, build_skeleton_spec, get_layout
+from .annotation_checks import (AnnotationError, check_annotations,
+                                check_skeleton)
 from .label_subset import read_subset
 
 
@@ -21,7 +22,8 @@ class CheckedPoseDataset(PoseDataset):
     fails with an :class:`AnnotationError` naming every broken sample (missing
     keys, keypoint rank, NaN/inf, zero frames, label out of range, joint
     count not matching ``layout`` or differing between samples, duplicate
-    names, unknown or empty split), so a bad file stops the run before
+    names, unknown or empty split; with a skeleton spec also channels and
+    score that do not match it), so a bad file stops the run before
     training starts. Data-quality findings (samples or persons that are all
     zeros, 2D data without ``img_shape``) are logged as warnings; see
     :mod:`usdrl_mm.datasets.annotation_checks` and
@@ -40,6 +42,15 @@ class CheckedPoseDataset(PoseDataset):
             split are used, e.g. 1 % of the labels for semi-supervised runs.
         layout (str, optional): Skeleton layout name (``'nturgb+d'``,
             ``'coco'``, ...); every sample must have its number of joints.
+        skeleton (SkeletonSpec | dict | str, optional): The skeleton spec
+            of the data (:class:`~usdrl_mm.structures.SkeletonSpec`): every
+            sample must have its layout's joints, its ``coord_dims``
+            coordinates and, when ``with_score``, a ``keypoint_score`` (or
+            the score as the last channel) and none otherwise; samples with
+            more persons than ``num_person`` are logged
+            (``FormatGCNInput`` keeps the first ones). Errors name the file,
+            the sample and the fix. A ``layout`` given beside it must be the
+            spec's.
         trust_pickle (bool): Read ``ann_file`` with the standard unpickler,
             which runs any code the file names. By default only plain data
             (containers, scalars, numpy arrays) is loaded and a file that
@@ -59,11 +70,21 @@ class CheckedPoseDataset(PoseDataset):
                  subset_file: Optional[str] = None,
                  layout: Optional[str] = None,
                  trust_pickle: bool = False,
+                 skeleton: Optional[SpecLike] = None,
                  **kwargs) -> None:
         self.require_label = require_label
         self.trust_pickle = trust_pickle
         self.subset_file = subset_file
+        self.skeleton = build_skeleton_spec(skeleton)
         self.layout = get_layout(layout) if layout is not None else None
+        if self.skeleton is not None:
+            if self.layout is not None and \
+                    self.layout.name != self.skeleton.layout:
+                raise ValueError(
+                    f'{type(self).__name__}: layout={self.layout.name!r} '
+                    f'disagrees with the skeleton spec ({self.skeleton}); '
+                    'give the layout once, in the spec')
+            self.layout = self.skeleton.topology
         super().__init__(
             ann_file,
             pipeline=pipeline,
@@ -123,6 +144,8 @@ class CheckedPoseDataset(PoseDataset):
             self.require_label,
             num_joints=self.layout.num_joints if self.layout else None,
             warnings=warnings)
+        if self.skeleton is not None:
+            problems += check_skeleton(annotations, self.skeleton, warnings)
         if problems:
             raise AnnotationError(source, problems)
         if warnings:

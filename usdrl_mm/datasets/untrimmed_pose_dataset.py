@@ -6,7 +6,9 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 
 from usdrl_mm.fileio import load_pickle
-from .annotation_checks import AnnotationError, check_annotations
+from usdrl_mm.structures import SpecLike, build_skeleton_spec
+from .annotation_checks import (AnnotationError, check_annotations,
+                                check_skeleton)
 
 IGNORE_LABEL = -1  # frames past the end of a video inside its last window
 
@@ -69,6 +71,9 @@ class UntrimmedPoseDataset(BaseActionDataset):
             half a window span.
         trust_pickle (bool): Read ``ann_file`` with the standard unpickler
             (see :class:`CheckedPoseDataset`).
+        skeleton (SkeletonSpec | dict | str, optional): The skeleton spec
+            every sequence is checked against when the file loads (joints,
+            channels and score), as in :class:`CheckedPoseDataset`.
     """
 
     def __init__(self,
@@ -80,9 +85,11 @@ class UntrimmedPoseDataset(BaseActionDataset):
                  frame_interval: int = 1,
                  stride: Optional[int] = None,
                  trust_pickle: bool = False,
+                 skeleton: Optional[SpecLike] = None,
                  **kwargs) -> None:
         self.split = split
         self.trust_pickle = trust_pickle
+        self.skeleton = build_skeleton_spec(skeleton)
         self.clip_len = clip_len
         self.frame_interval = frame_interval
         self.span = clip_len * frame_interval
@@ -96,7 +103,13 @@ class UntrimmedPoseDataset(BaseActionDataset):
             **kwargs)
 
     def _check(self, annotations: Sequence[Dict], source: str) -> None:
-        problems = check_annotations(annotations, require_label=False)
+        spec = self.skeleton
+        problems = check_annotations(
+            annotations,
+            require_label=False,
+            num_joints=spec.num_joints if spec is not None else None)
+        if spec is not None:
+            problems += check_skeleton(annotations, spec)
         for i, anno in enumerate(annotations):
             name = anno.get('frame_dir', f'#{i}') if isinstance(
                 anno, dict) else f'#{i}'

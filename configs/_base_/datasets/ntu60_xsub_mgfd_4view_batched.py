@@ -21,9 +21,10 @@ batch_view_preprocessor = dict(
     clip_len=64,
     ratio=(0.1, 1.0),
     min_len=64,
-    # one spatial augmentation per view: mask 15 joints (p 0.25), corrupt 15
-    # joints with a random matrix (p 0.25) or shear everything (p 0.5)
-    num_joints=15,
+    # one spatial augmentation per view: mask 60 % of the joints (p 0.25),
+    # corrupt 60 % with a random matrix (p 0.25) or shear everything (p 0.5);
+    # 60 % is USDRL's 15 of NTU's 25 and fits any layout
+    num_augmented_joints=0.6,
     map_magnitude=1.0,
     shear_magnitude=1.0,
     branch_probs=(0.25, 0.25, 0.5))

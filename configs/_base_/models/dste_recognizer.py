@@ -3,18 +3,20 @@
 # transfer). The encoder is initialised from a pretraining checkpoint
 # (`backbone.` prefix); pass it with
 #   --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/.../epoch_451.pth
-hidden_dim = 1024
+# USDRLRecognizer is MMAction2's RecognizerGCN that gives the head the
+# encoder's width (backbone.pooled_channels = 2 x hidden_dim, design.md §21).
 model = dict(
-    type='RecognizerGCN',
-    data_preprocessor=dict(
-        type='SkeletonDataPreprocessor', modality='joint', layout='nturgb+d'),
+    type='USDRLRecognizer',
+    # NTU's layout 'nturgb+d' (the default); another skeleton sets layout=
+    # or a skeleton spec, skeleton=dict(layout=..., coord_dims=...)
+    data_preprocessor=dict(type='SkeletonDataPreprocessor', modality='joint'),
     backbone=dict(
         type='DSTE',
         in_channels=3,
         num_joints=25,
         num_persons=2,
         clip_len=64,
-        hidden_dim=hidden_dim,
+        hidden_dim=1024,
         num_heads=1,
         num_layers=2,
         alpha=0.5,
@@ -24,5 +26,4 @@ model = dict(
         drop_path=0.1,
         frozen=False,
         init_cfg=dict(type='Pretrained', checkpoint='', prefix='backbone.')),
-    cls_head=dict(
-        type='USDRLClsHead', num_classes=60, in_channels=2 * hidden_dim))
+    cls_head=dict(type='USDRLClsHead', num_classes=60))

@@ -5,10 +5,11 @@
 _base_ = ['./dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d.py']
 
 ann_file = 'data/skeleton/ntu60_2d.pkl'
-layout = 'coco'
+# COCO-17, 2 persons, (x, y) + score: checked against every sample; bone and
+# motion average the score, as JointToBone does
+skeleton = dict(layout='coco', num_person=2, coord_dims=2, with_score=True)
 model = dict(
-    # (x, y, score): bone and motion average the score, as JointToBone does
-    data_preprocessor=dict(layout=layout, coord_channels=2),
+    data_preprocessor=dict(skeleton=skeleton),
     backbone=dict(
         num_joints=17,
         init_cfg=dict(
@@ -22,7 +23,7 @@ clip_pipeline = [
     dict(type='PackActionInputs'),
 ]
 train_dataloader = dict(
-    dataset=dict(ann_file=ann_file, layout=layout, pipeline=clip_pipeline))
+    dataset=dict(ann_file=ann_file, skeleton=skeleton, pipeline=clip_pipeline))
 val_dataloader = dict(
-    dataset=dict(ann_file=ann_file, layout=layout, pipeline=clip_pipeline))
+    dataset=dict(ann_file=ann_file, skeleton=skeleton, pipeline=clip_pipeline))
 test_dataloader = val_dataloader

@@ -2,13 +2,12 @@
 # fine-tune recipe with a 20-epoch schedule for 2 CPU cores).
 _base_ = ['./dste-finetune_1xb128-joint-100e_ntu60-xsub-keypoint-3d.py']
 
-hidden_dim = 64
 ann_file = 'data/synthetic/synthetic_3d.pkl'
 model = dict(
     backbone=dict(
-        hidden_dim=hidden_dim,
+        hidden_dim=64,
         init_cfg=dict(checkpoint='work_dirs/demo_pretrain/epoch_24.pth')),
-    cls_head=dict(num_classes=10, in_channels=2 * hidden_dim))
+    cls_head=dict(num_classes=10))
 train_dataloader = dict(
     batch_size=32,
     num_workers=0,  # in-process loading: fastest on small CPUs

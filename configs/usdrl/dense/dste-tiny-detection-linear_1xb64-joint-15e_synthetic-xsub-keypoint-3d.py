@@ -6,13 +6,12 @@
 # over 15 frames before the argmax (the window is logged with the result).
 _base_ = ['./dste-detection-linear_1xb512-joint-150e_pku1-xsub-keypoint-3d.py']
 
-hidden_dim = 64
 ann_file = 'data/synthetic/synthetic_untrimmed_3d.pkl'
 model = dict(
     backbone=dict(
-        hidden_dim=hidden_dim,
+        hidden_dim=64,
         init_cfg=dict(checkpoint='work_dirs/demo_pretrain/epoch_24.pth')),
-    cls_head=dict(num_classes=11, in_channels=2 * hidden_dim, feat_norm=True))
+    cls_head=dict(num_classes=11, feat_norm=True))
 train_dataloader = dict(
     batch_size=64,
     num_workers=0,  # in-process loading: fastest on small CPUs

@@ -123,3 +123,87 @@ def test_shear_and_linear_map():
     assert not masked[..., [2, 7], :].any()
     assert np.array_equal(masked[..., 3, :], x[..., 3, :])
     assert x[..., 2, :].any()  # the input is left alone
+
+
+@pytest.mark.parametrize('num_total,expected', [(25, 15), (17, 10), (13, 8),
+                                                (15, 9), (33, 20)])
+def test_a_fraction_is_a_share_of_the_clips_joints(num_total, expected):
+    """0.6 of NTU's 25 joints is USDRL's 15; the same config line fits
+    other layouts."""
+    from usdrl_mm.datasets.transforms.spatial_augments import \
+        resolve_augmented_joints
+    assert resolve_augmented_joints(0.6, num_total) == expected
+    rng = np.random.default_rng(0)
+    kp = rng.normal(size=(2, 8, num_total, 3)).astype(np.float32)
+    np.random.seed(0)
+    masked = RandomJointMask(num_augmented_joints=0.6)(dict(keypoint=kp))
+    assert (~masked['keypoint'][0].any(axis=(0, 2))).sum() == expected
+    mapped = RandomJointLinearMap(0.6)(dict(keypoint=kp))
+    changed = ~np.isclose(mapped['keypoint'][0], kp[0]).all(axis=(0, 2))
+    assert changed.sum() == expected
+
+
+def test_counts_fractions_and_their_limits():
+    from usdrl_mm.datasets.transforms.spatial_augments import \
+        resolve_augmented_joints
+    assert resolve_augmented_joints(15, 25) == 15
+    assert resolve_augmented_joints(0.5, 25) == 13  # halves round up
+    assert resolve_augmented_joints(0.01, 25) == 1  # at least one joint
+    with pytest.raises(ValueError, match=r'0\.99 \(25 of 25\) would augment'):
+        resolve_augmented_joints(0.99, 25)
+    for bad in (1.0, 1.5, 0.0, -1, True, '15'):
+        with pytest.raises(ValueError, match='num_augmented_joints'):
+            RandomJointMask(bad)
+    assert repr(RandomJointMask(0.6)) == \
+        'RandomJointMask(num_augmented_joints=0.6)'
+    assert repr(RandomJointLinearMap(15, 0.5)) == \
+        'RandomJointLinearMap(num_augmented_joints=15, magnitude=0.5)'
+    # a fraction that leaves too few or all joints fails at the clip
+    with pytest.raises(ValueError, match='formerly num_joints'):
+        RandomJointMask(30)(sample())
+
+
+@pytest.mark.parametrize('transform',
+                         ['RandomJointMask', 'RandomJointLinearMap'])
+def test_num_joints_still_works_with_a_deprecation_warning(transform):
+    with pytest.warns(DeprecationWarning, match='use num_augmented_joints'):
+        old = TRANSFORMS.build(dict(type=transform, num_joints=15))
+    new = TRANSFORMS.build(dict(type=transform, num_augmented_joints=15))
+    assert old.num_augmented_joints == old.num_joints == 15
+    np.random.seed(5)
+    a = old(sample())['keypoint']
+    np.random.seed(5)
+    b = new(sample())['keypoint']
+    assert np.array_equal(a, b)
+    with pytest.raises(TypeError, match='deprecated name'):
+        TRANSFORMS.build(
+            dict(type=transform, num_joints=15, num_augmented_joints=15))
+
+
+def test_the_batched_views_take_the_same_counts():
+    import torch
+
+    from usdrl_mm.models import BatchMultiViewPreprocessor
+    from usdrl_mm.models.utils import batch_augments as ops
+    g = torch.Generator().manual_seed(0)
+    assert ops.draw_joint_subsets(4, 25, 0.6, generator=g).shape == (4, 15)
+    assert ops.draw_joint_subsets(4, 13, 0.6, generator=g).shape == (4, 8)
+    assert ops.draw_linear_map(3, 17, generator=g).joints.shape == (3, 10)
+    with pytest.warns(DeprecationWarning, match='num_chosen'):
+        assert ops.draw_joint_subsets(
+            4, 25, num_chosen=15, generator=g).shape == (4, 15)
+    with pytest.warns(DeprecationWarning, match='num_chosen'):
+        ops.draw_linear_map(2, 25, num_chosen=15, generator=g)
+    pre = BatchMultiViewPreprocessor(num_augmented_joints=0.6)
+    valid = torch.tensor([100, 120])
+    assert pre.draw_views(valid, 25, 3).joints.shape == (8, 15)
+    assert pre.draw_views(valid, 17, 3).joints.shape == (8, 10)
+    with pytest.warns(DeprecationWarning, match='use num_augmented_joints'):
+        old = BatchMultiViewPreprocessor(num_joints=15)
+    assert old.num_augmented_joints == old.num_joints == 15
+    torch.manual_seed(1)
+    a = old.draw_views(valid, 25, 3)
+    torch.manual_seed(1)
+    b = BatchMultiViewPreprocessor(num_augmented_joints=15).draw_views(
+        valid, 25, 3)
+    assert torch.equal(a.joints, b.joints) and torch.equal(a.matrix, b.matrix)

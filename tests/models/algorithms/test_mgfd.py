@@ -58,3 +58,49 @@ def test_single_view_is_rejected():
     model = tiny_mgfd()
     with pytest.raises(ValueError, match='K>=2'):
         model(torch.zeros(2, 1, 2, 16, 25, 3), mode='loss')
+
+
+def shapes_of(model):
+    return [(k, tuple(v.shape)) for k, v in model.state_dict().items()]
+
+
+@pytest.mark.parametrize('arch', ['DSTE', 'STTR'])
+@pytest.mark.parametrize('algorithm', ['MGFD', 'MPCT'])
+def test_the_projector_width_comes_from_the_backbone(arch, algorithm):
+    """Without in_channels the projector takes backbone.out_channels: the
+    same parameters as the config that spells it out."""
+    backbone = dict(type=arch, hidden_dim=24, clip_len=8)
+    if algorithm == 'MPCT':
+        backbone['in_channels'] = 9
+    built = {}
+    for key, projector in (('given', dict(in_channels=24)),
+                           ('none', dict(in_channels=None)), ('missing',
+                                                              dict())):
+        torch.manual_seed(0)
+        built[key] = MODELS.build(
+            dict(
+                type=algorithm,
+                backbone=backbone,
+                projector=dict(type='MGFDProjector', **projector)))
+    torch.manual_seed(0)
+    built['default'] = MODELS.build(dict(type=algorithm, backbone=backbone))
+    reference = shapes_of(built['given'])
+    assert ('projector.t_proj.0.weight', (48, 24)) in reference
+    for key, model in built.items():
+        assert model.projector.in_channels == 24, key
+        assert shapes_of(model) == reference, key
+    data = built['missing'].data_preprocessor(
+        dict(inputs=[torch.randn(2, 2, 8, 25, 3) for _ in range(4)]), True)
+    losses = built['missing'](data['inputs'], mode='loss')
+    assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_an_explicit_projector_width_is_kept():
+    model = MODELS.build(
+        dict(
+            type='MGFD',
+            backbone=dict(type='DSTE', hidden_dim=16, clip_len=16),
+            projector=dict(type='MGFDProjector', in_channels=8)))
+    assert model.projector.in_channels == 8  # and fails at run time, as before
+    with pytest.raises(ValueError, match='pooled features'):
+        model(torch.zeros(2, 2, 2, 16, 25, 3), mode='loss')

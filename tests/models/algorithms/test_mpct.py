@@ -314,3 +314,44 @@ def test_2d_input_with_scores_is_never_rotated():
     # (x, y, score) per stream without the declaration: refused at the view
     with pytest.raises(ValueError, match='3D coordinates'):
         tiny_mpct().virtual_views(torch.zeros(2, 1, 2, 16, 25, 6))
+
+
+def test_a_score_after_3d_coordinates_is_not_rotated():
+    """(x, y, z, score) streams, declared by the preprocessor's skeleton
+    spec: the virtual camera turns the coordinates of every stream and
+    keeps the scores (of the joint, and the averaged ones of bone and
+    motion)."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 1, 2, 16, 25, 12, generator=g)  # J|B|M x (xyz, s)
+    rot = rotation_about_axis(torch.rand(2, generator=g) * 6, axis=1)
+    out = rotate_coordinates(x.flatten(0, 1), rot, stream_channels=4)
+    streams = out.view(2, 2, 16, 25, 3, 4)
+    inputs = x.flatten(0, 1).view(2, 2, 16, 25, 3, 4)
+    assert torch.equal(streams[..., 3], inputs[..., 3])
+    for s in range(3):  # each stream's xyz as a 3-channel rotation
+        assert torch.allclose(
+            streams[..., s, :3],
+            rotate_coordinates(inputs[..., s, :3].contiguous(), rot),
+            atol=1e-6)
+    with pytest.raises(ValueError, match='S >= 3'):
+        rotate_coordinates(x.flatten(0, 1), rot, stream_channels=2)
+
+    spec = dict(layout='nturgb+d', coord_dims=3, with_score=True)
+    model = tiny_mpct(
+        data_preprocessor=dict(
+            type='SkeletonDataPreprocessor',
+            modality=('joint', 'bone', 'motion'),
+            skeleton=spec))
+    assert model.coord_channels == 3
+    views = model.virtual_views(x)
+    assert torch.equal(views[..., 3::4], x[..., 3::4])
+    assert not torch.allclose(views[..., :3], x[..., :3])
+    # the encoder takes the spec's channels times the three modalities
+    encoder = MODELS.build(
+        dict(
+            type='DSTE',
+            hidden_dim=16,
+            clip_len=16,
+            skeleton=spec,
+            num_modalities=3))
+    assert encoder.in_channels == 12

@@ -170,3 +170,96 @@ def test_frozen_train_mode_keeps_drop_path_while_probing():
     assert not torch.equal(a, model(x)[0])
     model.eval()
     assert torch.equal(model(x)[0], model(x)[0])
+
+
+# a skeleton spec and the loose numbers it stands for
+SPECS = [
+    (dict(layout='nturgb+d'),
+     dict(in_channels=3, num_joints=25, num_persons=2)),
+    (dict(layout='coco', num_person=1, coord_dims=2,
+          with_score=True), dict(in_channels=3, num_joints=17, num_persons=1)),
+    (dict(layout='coco',
+          coord_dims=2), dict(in_channels=2, num_joints=17, num_persons=2)),
+    (dict(layout='mediapipe-33',
+          num_person=1), dict(in_channels=3, num_joints=33, num_persons=1)),
+]
+
+
+@pytest.mark.parametrize('arch', ['DSTE', 'STTR'])
+@pytest.mark.parametrize('skeleton,loose', SPECS)
+def test_a_spec_builds_the_backbone_of_its_numbers(arch, skeleton, loose):
+    from usdrl_mm.models import STTR
+    from usdrl_mm.structures import SkeletonSpec
+    cls = dict(DSTE=DSTE, STTR=STTR)[arch]
+    built = {}
+    for key, geometry in (('spec', dict(skeleton=skeleton)), ('loose', loose),
+                          ('both', dict(loose, skeleton=skeleton))):
+        torch.manual_seed(0)
+        built[key] = cls(hidden_dim=16, clip_len=8, **geometry)
+        built[key].init_weights()
+    shapes = {
+        k: [(name, tuple(v.shape)) for name, v in m.state_dict().items()]
+        for k, m in built.items()
+    }
+    # same parameter names, order and shapes: checkpoints load either way
+    assert shapes['spec'] == shapes['loose'] == shapes['both']
+    assert built['spec'].skeleton == SkeletonSpec.build(skeleton)
+    assert built['loose'].skeleton is None
+    for key, value in loose.items():
+        assert getattr(built['spec'], key) == value
+    # built from the same seed, the two compute the same features
+    x = torch.randn(2, loose['num_persons'], 8, loose['num_joints'],
+                    loose['in_channels'])
+    for a, b in zip(built['spec'].eval()(x), built['loose'].eval()(x)):
+        assert torch.equal(a, b)
+
+
+def test_a_spec_and_a_disagreeing_number_are_refused():
+    with pytest.raises(ValueError) as err:
+        DSTE(
+            hidden_dim=16,
+            clip_len=8,
+            skeleton=dict(layout='coco', coord_dims=2, with_score=True),
+            num_joints=25,
+            in_channels=2)
+    message = str(err.value)
+    assert 'num_joints=25 but the spec gives 17' in message
+    assert 'in_channels=2 but the spec gives 3' in message
+    assert 'model.backbone.skeleton' in message
+    with pytest.raises(ValueError, match='num_persons=2 but the spec gives 1'):
+        DSTE(
+            hidden_dim=16,
+            clip_len=8,
+            skeleton=dict(layout='coco', num_person=1),
+            num_persons=2)
+
+
+def test_the_defaults_and_stacked_modalities():
+    plain = small_dste()
+    assert (plain.in_channels, plain.num_joints, plain.num_persons) == (3, 25,
+                                                                        2)
+    assert plain.skeleton is None
+    # the J+B+M input of MPCT: three times the spec's channels
+    jmb = small_dste(skeleton='nturgb+d', num_modalities=3)
+    assert jmb.in_channels == 9
+    assert jmb.temporal_embed[0].in_features == 2 * 25 * 9
+    assert small_dste(
+        skeleton='nturgb+d', num_modalities=3, in_channels=9).in_channels == 9
+    with pytest.raises(ValueError, match='in_channels=3 but the spec gives 9'):
+        small_dste(skeleton='nturgb+d', num_modalities=3, in_channels=3)
+    with pytest.raises(ValueError, match='needs a skeleton spec'):
+        small_dste(num_modalities=3)
+    with pytest.raises(ValueError, match='num_modalities must be >= 1'):
+        small_dste(skeleton='nturgb+d', num_modalities=0)
+    with pytest.raises(TypeError, match='num_person'):
+        small_dste(skeleton=dict(layout='nturgb+d', num_persons=2))
+
+
+def test_the_widths_the_projector_and_heads_take():
+    from usdrl_mm.models.heads.dense_frame_head import dense_tokens
+    from usdrl_mm.models.necks import USDRLPoolNeck
+    model = small_dste(hidden_dim=24)
+    yt, ys = model(torch.randn(2, 2, 16, 25, 3))
+    assert model.out_channels == yt.shape[-1] == ys.shape[-1] == 24
+    assert model.pooled_channels == USDRLPoolNeck()((yt, ys)).shape[-1] == 48
+    assert model.dense_channels == dense_tokens(yt, ys).shape[-1] == 48

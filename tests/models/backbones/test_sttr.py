@@ -236,3 +236,27 @@ def test_torch_default_init_leaves_the_layers_as_built():
         if not torch.equal(v, state[k])
     ]
     assert any('linear' in k for k in changed)
+
+
+@pytest.mark.parametrize('name', [
+    'mgfd_sttr-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py',
+    'mgfd_sttr_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py'
+])
+def test_the_sttr_configs_spec_is_the_old_geometry(repo_root, name):
+    """The STTR configs give the geometry as a skeleton spec; the model is
+    the one the loose in_channels / num_joints / num_persons built."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(f'{repo_root}/configs/usdrl/{name}')
+    backbone = cfg.model.backbone
+    assert backbone.skeleton == dict(
+        layout='nturgb+d', num_person=2, coord_dims=3)
+    assert not {'in_channels', 'num_joints', 'num_persons'} & set(backbone)
+    loose = dict(backbone, in_channels=3, num_joints=25, num_persons=2)
+    del loose['skeleton']
+    shapes = []
+    for geometry in (backbone, loose):
+        with torch.device('meta'):
+            model = MODELS.build(dict(cfg.model, backbone=geometry))
+        shapes.append([(k, tuple(v.shape))
+                       for k, v in model.state_dict().items()])
+    assert shapes[0] == shapes[1]

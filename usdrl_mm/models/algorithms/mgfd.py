@@ -4,6 +4,8 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import Tensor
 
+from ..utils import with_derived_in_channels
+
 
 @MODELS.register_module()
 class MGFD(BaseModel):
@@ -21,7 +23,10 @@ class MGFD(BaseModel):
     Args:
         backbone (dict): Encoder config, e.g. ``dict(type='DSTE')``.
         neck (dict): Pooling neck, ``(tokens) -> (N, 2D)``.
-        projector (dict): ``(N, 2D) -> dict(t=, s=, i=)`` embeddings.
+        projector (dict): ``(N, 2D) -> dict(t=, s=, i=)`` embeddings. Without
+            ``in_channels`` it takes the built backbone's width
+            (``backbone.out_channels``, the D of ``MGFDProjector``), so a
+            config that changes ``hidden_dim`` does not restate it.
         head (dict): Loss head taking the list of per-view embeddings.
         data_preprocessor (dict, optional): Defaults to
             ``SkeletonDataPreprocessor``.
@@ -31,8 +36,7 @@ class MGFD(BaseModel):
     def __init__(self,
                  backbone: dict,
                  neck: dict = dict(type='USDRLPoolNeck'),
-                 projector: dict = dict(
-                     type='MGFDProjector', in_channels=1024),
+                 projector: dict = dict(type='MGFDProjector'),
                  head: dict = dict(type='MGFDHead'),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -42,7 +46,8 @@ class MGFD(BaseModel):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck)
-        self.projector = MODELS.build(projector)
+        self.projector = MODELS.build(
+            with_derived_in_channels(projector, self.backbone, 'projector'))
         self.head = MODELS.build(head)
 
     def extract_feat(self, inputs: Tensor) -> Tensor:

@@ -52,8 +52,7 @@ class MPCT(MGFD):
     def __init__(self,
                  backbone: dict,
                  neck: dict = dict(type='USDRLPoolNeck'),
-                 projector: dict = dict(
-                     type='MGFDProjector', in_channels=1024),
+                 projector: dict = dict(type='MGFDProjector'),
                  head: dict = dict(type='MPCTHead'),
                  num_virtual_views: int = 1,
                  max_rotation: float = 45.0,
@@ -89,30 +88,38 @@ class MPCT(MGFD):
             # the coordinates
             raise ValueError(
                 'the virtual camera rotates 3D coordinates, but the input '
-                f'has {coords} coordinate channels (2D + score): set '
+                f'has {coords} coordinate channels (2D): set '
                 'num_virtual_views=0 and the multi-view loss weight to 0 '
                 'for 2D skeletons')
+        self.coord_channels = coords
         self.num_virtual_views = num_virtual_views
         self.max_rotation = max_rotation
         self.vertical_axis = vertical_axis
         self.num_modal_views = num_modal_views
 
     def virtual_views(self, x: Tensor) -> Tensor:
-        """(N, R, M, T, V, 3G) -> the same views, each seen from a virtual
-        camera turned about the vertical axis."""
+        """(N, R, M, T, V, G*S) -> the same views, each seen from a virtual
+        camera turned about the vertical axis.
+
+        Each of the G streams has S channels: 3 coordinates, then a score
+        when the data preprocessor's skeleton has one (``coord_channels``
+        3 of S = 4), which the rotation leaves alone.
+        """
         n, r = x.shape[:2]
         per_stream = x.shape[-1] // len(self.modalities)
-        if per_stream != 3:
+        coords = self.coord_channels or per_stream
+        if coords != 3:
             raise ValueError(
                 'the virtual camera rotates 3D coordinates; the input has '
-                f'{per_stream} channels per stream: set num_virtual_views=0 '
-                'for 2D skeletons')
+                f'{coords} coordinate channels per stream: set '
+                'num_virtual_views=0 for 2D skeletons')
         limit = math.radians(self.max_rotation)
         angles = (torch.rand(n * r, device=x.device) * 2 - 1) * limit
         rotation = rotation_about_axis(angles, self.vertical_axis)
         # (N, R, M, T, V, C) -> (N*R, M, T, V, C): one camera per view,
         # then back to (N, R, M, T, V, C)
-        return rotate_coordinates(x.flatten(0, 1), rotation).view(x.shape)
+        return rotate_coordinates(x.flatten(0, 1), rotation,
+                                  per_stream).view(x.shape)
 
     def single_modality_views(self, x: Tensor) -> Tensor:
         """(N, Q, M, T, V, G*C) -> (N, Q*G, M, T, V, G*C); view ``q*G + m``

@@ -3,6 +3,7 @@ from typing import Optional, Tuple
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
+from usdrl_mm.structures import SpecLike
 from ..layers import DSTLayer
 from .skeleton_token_encoder import SkeletonTokenEncoder
 
@@ -20,11 +21,27 @@ class DSTE(SkeletonTokenEncoder):
     the dense token features ``(temporal (N, T, D), spatial (N, M*V, D))``;
     :class:`USDRLPoolNeck` pools them into the clip feature.
 
+    The geometry (C, V, M) is given either as a skeleton spec,
+    ``skeleton=dict(layout='coco', num_person=2, coord_dims=2,
+    with_score=True)`` (:class:`~usdrl_mm.structures.SkeletonSpec`), or by
+    the loose numbers ``in_channels`` / ``num_joints`` / ``num_persons``;
+    with neither, NTU's 3D geometry (3, 25, 2). A loose number given beside
+    a spec must agree with it. :attr:`out_channels`,
+    :attr:`pooled_channels` and :attr:`dense_channels` are the widths the
+    projector and heads take (filled in by ``MGFD`` / ``MPCT`` and
+    ``USDRLRecognizer`` when their configs leave them out).
+
     Args:
-        in_channels (int): Coordinates per joint C: 3 for 3D, 2 for 2D, or 3
-            for 2D with the score channel.
-        num_joints (int): Joints per person V.
-        num_persons (int): Persons M.
+        in_channels (int, optional): Channels per joint C: 3 for 3D, 2 for
+            2D, or 3 for 2D with the score channel. Defaults to 3, or the
+            spec's.
+        num_joints (int, optional): Joints per person V. Defaults to 25, or
+            the spec layout's.
+        num_persons (int, optional): Persons M. Defaults to 2, or the spec's
+            ``num_person``. The spec spells it ``num_person`` as MMAction2's
+            ``FormatGCNInput`` does; this argument and the attribute keep the
+            plural for the configs, saved checkpoint configs, tools and
+            ``--cfg-options model.backbone.num_persons=...`` that use it.
         clip_len (int): Frames T. DSA's token mixer needs exactly T frames.
         hidden_dim (int): Token width D.
         num_heads (int): Attention heads.
@@ -53,12 +70,18 @@ class DSTE(SkeletonTokenEncoder):
             train / eval mode instead of staying in eval mode, so DropPath
             (and dropout) act while probing: the TPAMI code's linear
             evaluation. Defaults to False (the AAAI code's).
+        skeleton (SkeletonSpec | dict | str, optional): The skeleton spec
+            the geometry comes from (a layout name alone means 3D, 2
+            persons, no score).
+        num_modalities (int): Modalities stacked along C (3 for the J+B+M
+            input of MPCT): ``in_channels`` is ``num_modalities`` times the
+            spec's. Needs ``skeleton``. Defaults to 1.
     """
 
     def __init__(self,
-                 in_channels: int = 3,
-                 num_joints: int = 25,
-                 num_persons: int = 2,
+                 in_channels: Optional[int] = None,
+                 num_joints: Optional[int] = None,
+                 num_persons: Optional[int] = None,
                  clip_len: int = 64,
                  hidden_dim: int = 1024,
                  num_heads: int = 1,
@@ -72,12 +95,23 @@ class DSTE(SkeletonTokenEncoder):
                  causal: bool = False,
                  fuse_attention: bool = True,
                  init_cfg: Optional[dict] = None,
-                 frozen_train_mode: bool = False) -> None:
+                 frozen_train_mode: bool = False,
+                 skeleton: Optional[SpecLike] = None,
+                 num_modalities: int = 1) -> None:
         if num_layers < 1:
             raise ValueError(f'num_layers must be >= 1, got {num_layers}')
-        super().__init__(in_channels, num_joints, num_persons, clip_len,
-                         hidden_dim, frozen, causal, init_cfg,
-                         frozen_train_mode)
+        super().__init__(
+            clip_len=clip_len,
+            hidden_dim=hidden_dim,
+            frozen=frozen,
+            causal=causal,
+            init_cfg=init_cfg,
+            frozen_train_mode=frozen_train_mode,
+            skeleton=skeleton,
+            in_channels=in_channels,
+            num_joints=num_joints,
+            num_persons=num_persons,
+            num_modalities=num_modalities)
         layer_cfg = dict(
             embed_dims=hidden_dim,
             num_heads=num_heads,

@@ -5,8 +5,69 @@ from mmengine.model import BaseModule
 from mmengine.model.weight_init import trunc_normal_
 from torch import Tensor, nn
 
+from usdrl_mm.structures import SkeletonSpec, SpecLike, build_skeleton_spec
 from ..layers import SkeletonEmbedding, sinusoidal_positions
 from ..utils import init_usdrl_weights, to_spatial_tokens, to_temporal_tokens
+
+#: The geometry when neither a spec nor a number is given: NTU RGB+D 3D.
+DEFAULT_GEOMETRY = dict(in_channels=3, num_joints=25, num_persons=2)
+
+
+def resolve_geometry(
+    skeleton: Optional[SpecLike],
+    in_channels: Optional[int],
+    num_joints: Optional[int],
+    num_persons: Optional[int],
+    num_modalities: int = 1,
+    owner: str = 'the encoder'
+) -> Tuple[Optional[SkeletonSpec], int, int, int]:
+    """``(spec, C, V, M)`` of an encoder from a skeleton spec and / or the
+    loose numbers.
+
+    Without a spec the loose numbers are used, each defaulting to NTU's
+    (3 channels, 25 joints, 2 persons). With one, the spec gives
+    ``C = spec.in_channels * num_modalities`` (stacked modalities, the
+    J+B+M input of MPCT), ``V = spec.num_joints`` and
+    ``M = spec.num_person``; a loose number given as well must equal the
+    spec's, else a ``ValueError`` names both and the fix.
+    """
+    if num_modalities < 1:
+        raise ValueError(f'num_modalities must be >= 1, got {num_modalities}')
+    spec = build_skeleton_spec(skeleton)
+    if spec is None:
+        if num_modalities != 1:
+            raise ValueError(
+                f'{owner}: num_modalities={num_modalities} needs a skeleton '
+                'spec to multiply; without one give the stacked channel count '
+                'as in_channels')
+        given = dict(
+            in_channels=in_channels,
+            num_joints=num_joints,
+            num_persons=num_persons)
+        c, v, m = (DEFAULT_GEOMETRY[k] if x is None else int(x)
+                   for k, x in given.items())
+        return None, c, v, m
+    derived = dict(
+        in_channels=spec.in_channels * num_modalities,
+        num_joints=spec.num_joints,
+        num_persons=spec.num_person)
+    given = dict(
+        in_channels=in_channels,
+        num_joints=num_joints,
+        num_persons=num_persons)
+    clashes = [
+        f'{key}={given[key]} but the spec gives {value}'
+        for key, value in derived.items()
+        if given[key] is not None and int(given[key]) != value
+    ]
+    if clashes:
+        raise ValueError(
+            f'{owner}: the skeleton spec ({spec}) and the loose geometry '
+            f'disagree: {"; ".join(clashes)}. Give the geometry once: change '
+            'the spec (model.backbone.skeleton) or drop it and keep '
+            'in_channels / num_joints / num_persons')
+    return (spec, derived['in_channels'], derived['num_joints'],
+            derived['num_persons'])
 
 
 class SkeletonTokenEncoder(BaseModule):
@@ -20,22 +81,37 @@ class SkeletonTokenEncoder(BaseModule):
     (not stored in checkpoints); the spatial one is learned, one row per
     person-joint token.
 
+    The geometry comes from a skeleton spec or from the loose numbers
+    (:func:`resolve_geometry`); either way the module has the attributes
+    ``in_channels``, ``num_joints`` and ``num_persons`` (and ``skeleton``,
+    the spec or None). Widths for the modules after it:
+    :attr:`out_channels` (one stream's tokens, the projector input),
+    :attr:`pooled_channels` (the pooled clip feature) and
+    :attr:`dense_channels` (the per-frame dense feature).
+
     Args:
-        in_channels, num_joints, num_persons, clip_len, hidden_dim, frozen,
-            causal, init_cfg, frozen_train_mode: as :class:`DSTE`.
+        clip_len, hidden_dim, frozen, causal, init_cfg, frozen_train_mode,
+            skeleton, in_channels, num_joints, num_persons, num_modalities:
+            as :class:`DSTE`.
     """
 
     def __init__(self,
-                 in_channels: int,
-                 num_joints: int,
-                 num_persons: int,
                  clip_len: int,
                  hidden_dim: int,
                  frozen: bool = False,
                  causal: bool = False,
                  init_cfg: Optional[dict] = None,
-                 frozen_train_mode: bool = False) -> None:
+                 frozen_train_mode: bool = False,
+                 skeleton: Optional[SpecLike] = None,
+                 in_channels: Optional[int] = None,
+                 num_joints: Optional[int] = None,
+                 num_persons: Optional[int] = None,
+                 num_modalities: int = 1) -> None:
         super().__init__(init_cfg=init_cfg)
+        spec, in_channels, num_joints, num_persons = resolve_geometry(
+            skeleton, in_channels, num_joints, num_persons, num_modalities,
+            type(self).__name__)
+        self.skeleton = spec
         self.frozen_train_mode = frozen_train_mode
         self.in_channels = in_channels
         self.num_joints = num_joints
@@ -65,8 +141,23 @@ class SkeletonTokenEncoder(BaseModule):
 
     @property
     def out_channels(self) -> int:
-        """Width of one stream's tokens (the pooled clip feature is 2x)."""
+        """Width D of one stream's tokens: what ``forward`` returns per
+        token, and the ``in_channels`` of ``MGFDProjector``."""
         return self.hidden_dim
+
+    @property
+    def pooled_channels(self) -> int:
+        """Width 2D of the pooled clip feature (``USDRLPoolNeck``: the two
+        streams' maxima, concatenated), the ``in_channels`` of
+        ``USDRLClsHead``."""
+        return 2 * self.hidden_dim
+
+    @property
+    def dense_channels(self) -> int:
+        """Width 2D of the per-frame dense feature (``dense_tokens``: the
+        temporal tokens beside the resampled spatial ones), the
+        ``in_channels`` of ``DenseFrameHead``."""
+        return 2 * self.hidden_dim
 
     def init_weights(self) -> None:
         if self.init_cfg is not None:
@@ -93,8 +184,9 @@ class SkeletonTokenEncoder(BaseModule):
                 'GCN layout (N, M, T, V, C) = '
                 f'(N, {", ".join(map(str, expected))}), got '
                 f'{tuple(x.shape)}. Check clip_len, num_persons, num_joints '
-                'and in_channels against the pipeline (FormatGCNInput pads '
-                'persons; the crop/resize transform sets T).')
+                'and in_channels (or the skeleton spec) against the pipeline '
+                '(FormatGCNInput pads persons; the crop/resize transform sets '
+                'T).')
 
     def embed(self, x: Tensor) -> Tuple[Tensor, Tensor]:
         """Checked input -> embedded tokens, no positional encoding:

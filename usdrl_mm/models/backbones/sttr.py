@@ -4,6 +4,7 @@ import torch
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
+from usdrl_mm.structures import SpecLike
 from .skeleton_token_encoder import SkeletonTokenEncoder
 
 
@@ -32,10 +33,17 @@ class STTR(SkeletonTokenEncoder):
     checkpoint's ``num_joints * num_persons``, and its 200-row temporal PE
     buffer (D8) equals the first rows of the table generated here.
 
+    The geometry comes from a skeleton spec (``skeleton=``) or from the
+    loose numbers, exactly as for :class:`DSTE`.
+
     Args:
-        in_channels (int): Coordinates per joint C.
-        num_joints (int): Joints per person V.
-        num_persons (int): Persons M.
+        in_channels (int, optional): Channels per joint C (default 3, or the
+            spec's).
+        num_joints (int, optional): Joints per person V (default 25, or the
+            spec layout's).
+        num_persons (int, optional): Persons M (default 2, or the spec's
+            ``num_person``; the plural is kept for existing configs, as
+            :class:`DSTE` explains).
         clip_len (int): Frames T.
         hidden_dim (int): Token width D.
         num_heads (int): Attention heads.
@@ -66,12 +74,16 @@ class STTR(SkeletonTokenEncoder):
             every layer and a zero spatial position embedding, as the TPAMI
             code does (its STTR init call is commented out). Defaults to
             False (the AAAI code's USDRL initialisation).
+        skeleton (SkeletonSpec | dict | str, optional): The skeleton spec
+            the geometry comes from.
+        num_modalities (int): Modalities stacked along C; needs
+            ``skeleton``. Defaults to 1.
     """
 
     def __init__(self,
-                 in_channels: int = 3,
-                 num_joints: int = 25,
-                 num_persons: int = 2,
+                 in_channels: Optional[int] = None,
+                 num_joints: Optional[int] = None,
+                 num_persons: Optional[int] = None,
                  clip_len: int = 64,
                  hidden_dim: int = 1024,
                  num_heads: int = 1,
@@ -84,15 +96,26 @@ class STTR(SkeletonTokenEncoder):
                  causal: bool = False,
                  init_cfg: Optional[dict] = None,
                  frozen_train_mode: bool = False,
-                 torch_default_init: bool = False) -> None:
+                 torch_default_init: bool = False,
+                 skeleton: Optional[SpecLike] = None,
+                 num_modalities: int = 1) -> None:
         if num_layers < 1:
             raise ValueError(f'num_layers must be >= 1, got {num_layers}')
         if hidden_dim % num_heads:
             raise ValueError(f'hidden_dim ({hidden_dim}) must be divisible '
                              f'by num_heads ({num_heads})')
-        super().__init__(in_channels, num_joints, num_persons, clip_len,
-                         hidden_dim, frozen, causal, init_cfg,
-                         frozen_train_mode)
+        super().__init__(
+            clip_len=clip_len,
+            hidden_dim=hidden_dim,
+            frozen=frozen,
+            causal=causal,
+            init_cfg=init_cfg,
+            frozen_train_mode=frozen_train_mode,
+            skeleton=skeleton,
+            in_channels=in_channels,
+            num_joints=num_joints,
+            num_persons=num_persons,
+            num_modalities=num_modalities)
         self.torch_default_init = torch_default_init
         # torch's layer takes the causal mask as ``src_mask``, so no custom
         # layer is needed. A list of independent layers rather than

@@ -4,7 +4,10 @@ import torch
 from mmaction.registry import MODELS
 from torch import Tensor
 
+from usdrl_mm.datasets.transforms.spatial_augments import (
+    JointCount, augmented_joints_argument)
 from usdrl_mm.datasets.transforms.temporal_crop_resize import SHORT_CLIP_MODES
+from usdrl_mm.structures import SpecLike
 from ..utils.batch_augments import (CropParams, crop_clip_views, draw_crop,
                                     draw_linear_map, draw_shear,
                                     joints_to_mask, map_joints)
@@ -46,8 +49,9 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
        most ``min_len`` frames is so used whole in every view, unless
        ``short_clip='crop'``);
     2. one spatial augmentation, drawn with ``branch_probs``: zero
-       ``num_joints`` random joints (all channels, score included); map
-       ``num_joints`` random joints by ``x' = x R`` with
+       ``num_augmented_joints`` random joints (all channels, score
+       included); map ``num_augmented_joints`` random joints by
+       ``x' = x R`` with
        ``R_ij ~ U(-map_magnitude, map_magnitude)``; or shear all joints by
        ``x' = S x``, ``S_ii = 1``,
        ``S_ij ~ U(-shear_magnitude, shear_magnitude)``.
@@ -76,15 +80,23 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
             ``'whole'`` (default, USDRL) the whole clip in every view,
             ``'crop'`` a crop of ``max(floor(n s), 1)`` of its ``n`` frames
             per view, as ``TemporalCropResize(short_clip=...)``.
-        num_joints (int): Joints masked or corrupted (15 in USDRL).
+        num_augmented_joints (int | float, optional): Joints masked or
+            corrupted: a count, or a fraction in (0, 1) of the clips' joints
+            (``resolve_augmented_joints``). Defaults to 0.6, USDRL's 15 of
+            NTU's 25, so the config fits any layout.
         shear_magnitude (float): Off-diagonal range of the shear.
         map_magnitude (float): Entry range of the random linear map.
         branch_probs (sequence[float]): Probabilities of mask, linear map
             and shear. Defaults to ``(0.25, 0.25, 0.5)``.
         coord_channels (int, optional): Channels the linear maps act on;
             the rest (a keypoint score) are only cropped and masked.
-            ``None``: all channels.
-        modality, layout, non_blocking: as ``SkeletonDataPreprocessor``.
+            Defaults to the skeleton spec's ``coord_dims``; ``None``
+            without a spec: all channels.
+        modality, layout, non_blocking, skeleton: as
+            ``SkeletonDataPreprocessor``; with a skeleton spec the raw clips
+            are checked against it before the views are drawn.
+        num_joints (int, optional): Deprecated name of
+            ``num_augmented_joints``.
     """
 
     def __init__(self,
@@ -92,20 +104,24 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
                  clip_len: int = 64,
                  ratio: Tuple[float, float] = (0.1, 1.0),
                  min_len: int = 64,
-                 num_joints: int = 15,
+                 num_augmented_joints: Optional[JointCount] = None,
                  shear_magnitude: float = 1.0,
                  map_magnitude: float = 1.0,
                  branch_probs: Sequence[float] = (0.25, 0.25, 0.5),
                  coord_channels: Optional[int] = None,
                  short_clip: str = 'whole',
                  modality: Union[str, Sequence[str]] = 'joint',
-                 layout: str = 'nturgb+d',
-                 non_blocking: Optional[bool] = False) -> None:
+                 layout: Optional[str] = None,
+                 non_blocking: Optional[bool] = False,
+                 skeleton: Optional[SpecLike] = None,
+                 *,
+                 num_joints: Optional[int] = None) -> None:
         super().__init__(
             modality=modality,
             layout=layout,
             non_blocking=non_blocking,
-            coord_channels=coord_channels)
+            coord_channels=coord_channels,
+            skeleton=skeleton)
         low, high = ratio
         if not 0 < low <= high <= 1:
             raise ValueError(f'need 0 < low <= high <= 1, got {ratio}')
@@ -123,12 +139,18 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         self.ratio = (float(low), float(high))
         self.min_len = min_len
         self.short_clip = short_clip
-        self.num_joints = num_joints
+        self.num_augmented_joints = augmented_joints_argument(
+            num_augmented_joints, num_joints,
+            type(self).__name__)
         self.shear_magnitude = shear_magnitude
         self.map_magnitude = map_magnitude
         self.branch_probs = tuple(float(p) for p in branch_probs)
-        self.coord_channels = coord_channels
         self._scratch: Optional[Tensor] = None
+
+    @property
+    def num_joints(self) -> JointCount:
+        """Deprecated alias of :attr:`num_augmented_joints`."""
+        return self.num_augmented_joints
 
     def collect_raw(
             self, inputs: Union[Tensor, Sequence[Tensor]],
@@ -160,7 +182,7 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         Why not a new tensor per batch: the CPU allocator hands large
         blocks back to the system, and refilling 10 MB of fresh pages
         costs about as much as one pass of the view maths (measured with
-        ``tools/analysis_tools/benchmark_augment.py``). The buffer only
+        ``tools/analysis_tools/benchmark.py augment``). The buffer only
         holds intermediates; the views returned are always new tensors.
         """
         buf = self._scratch
@@ -188,8 +210,9 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
             probs, num, replacement=True, generator=generator)
         # every clip draws the parameters of both maps and the branch picks
         # one (B*C*C numbers); the mask reuses the linear map's joints
-        linear = draw_linear_map(num, num_total, self.num_joints, channels,
-                                 self.map_magnitude, generator, device)
+        linear = draw_linear_map(num, num_total, self.num_augmented_joints,
+                                 channels, self.map_magnitude, generator,
+                                 device)
         shear = draw_shear(num, channels, self.shear_magnitude, generator,
                            device)
         is_map = (branch == BRANCHES.index('linear_map'))[:, None, None]
@@ -239,6 +262,7 @@ class BatchMultiViewPreprocessor(SkeletonDataPreprocessor):
         data = self.cast_data(data)
         samples = data.get('data_samples')
         clips, valid_len = self.collect_raw(data['inputs'], samples)
+        self.check_skeleton(clips[0])
         v, channels = clips[0].shape[-2:]
         c = self.coord_channels or channels
         if c > channels:

@@ -34,8 +34,10 @@ class DenseFrameHead(BaseModule):
     (padding) are ignored. ``predict`` stores the per-frame softmax scores
     ``(T, num_classes)`` in ``data_sample.pred_frame_scores``.
 
-    Used as the ``cls_head`` of MMAction2's ``RecognizerGCN``, which runs the
-    backbone and calls ``loss`` / ``predict``.
+    Used as the ``cls_head`` of ``USDRLRecognizer`` (MMAction2's
+    ``RecognizerGCN`` that fills a missing ``in_channels`` from
+    ``backbone.dense_channels``) or of ``RecognizerGCN`` itself, which run
+    the backbone and call ``loss`` / ``predict``.
 
     Args:
         num_classes (int): Output classes, background included.
@@ -49,6 +51,10 @@ class DenseFrameHead(BaseModule):
             encoders of different feature scales comparable. Defaults to
             False.
     """
+
+    #: The backbone width ``USDRLRecognizer`` fills a missing
+    #: ``in_channels`` with.
+    in_channels_from = 'dense_channels'
 
     def __init__(self,
                  num_classes: int,

@@ -23,7 +23,8 @@ class USDRLClsHead(BaseHead):
     Args:
         num_classes (int): K.
         in_channels (int): Width of the pooled feature (2D; 2048 for the
-            default DSTE).
+            default DSTE). ``USDRLRecognizer`` fills it from
+            ``backbone.pooled_channels`` when the config leaves it out.
         dropout (float): Dropout before the classifier. Defaults to 0.
         feat_norm (bool): Standardise the pooled feature with a
             ``BatchNorm1d`` without affine parameters before the classifier
@@ -32,6 +33,10 @@ class USDRLClsHead(BaseHead):
             protocol. Defaults to False.
         loss_cls, average_clips, topk, init_cfg: as MMAction2's heads.
     """
+
+    #: The backbone width ``USDRLRecognizer`` fills a missing
+    #: ``in_channels`` with.
+    in_channels_from = 'pooled_channels'
 
     def __init__(self,
                  num_classes: int,

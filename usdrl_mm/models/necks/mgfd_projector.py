@@ -35,13 +35,18 @@ class MGFDProjector(BaseModule):
     - ``i``: ``i_proj([g_t; g_s])``, 2D -> 2D -> 2D -> 4D.
 
     Args:
-        in_channels (int): Width D of one stream's pooled feature.
+        in_channels (int): Width D of one stream's pooled feature. ``MGFD``
+            and ``MPCT`` fill it from ``backbone.out_channels`` when their
+            config leaves it out.
         hid_channels (int, optional): Hidden width; defaults to 2D.
         out_channels (int, optional): ``t``/``s`` output width; defaults to
             2D.
         instance_out_channels (int, optional): ``i`` output width; defaults
             to 4D.
     """
+
+    #: The backbone width ``MGFD`` fills a missing ``in_channels`` with.
+    in_channels_from = 'out_channels'
 
     def __init__(self,
                  in_channels: int,

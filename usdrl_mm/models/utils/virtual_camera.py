@@ -5,7 +5,10 @@ A camera moved around the subject about the vertical axis sees the same
 three cameras at -45, 0 and +45 degrees azimuth). Rotation is linear and
 acts on every 3-vector alike, so it commutes with the bone and motion
 streams: rotating the J|B|M channels of an MPCT input group by group equals
-deriving bone and motion from the rotated joints.
+deriving bone and motion from the rotated joints. A keypoint score after the
+coordinates of each stream (a ``(x, y, z, score)`` skeleton spec) is no
+coordinate and is left as it is; so is the bone's and the motion's score,
+which MMAction2 defines as a mean of joint scores.
 """
 import torch
 from torch import Tensor
@@ -28,19 +31,25 @@ def rotation_about_axis(angles: Tensor, axis: int = 1) -> Tensor:
     return rot
 
 
-def rotate_coordinates(x: Tensor, rotation: Tensor) -> Tensor:
+def rotate_coordinates(x: Tensor,
+                       rotation: Tensor,
+                       stream_channels: int = 3) -> Tensor:
     """Rotate every 3-vector of sample n by ``rotation[n]``.
 
-    ``x`` is ``(N, ..., 3G)``: G streams of xyz coordinates concatenated
-    along the last axis (G = 1 for joints, 3 for J|B|M). Returns the same
-    shape with ``x' = R_n x`` for every vector.
+    ``x`` is ``(N, ..., G*S)``: G streams of S channels concatenated along
+    the last axis (G = 1 for joints, 3 for J|B|M), each stream's first
+    three channels xyz coordinates and the other ``S - 3`` scores, which are
+    kept. Returns the same shape with ``x' = R_n x`` for every coordinate
+    vector. ``stream_channels`` is S (3: coordinates only).
     """
-    n, c = x.shape[0], x.shape[-1]
-    if c % 3 or rotation.shape != (n, 3, 3):
-        raise ValueError(f'need (N, ..., 3G) coordinates and (N, 3, 3) '
-                         f'rotations, got {tuple(x.shape)} and '
-                         f'{tuple(rotation.shape)}')
-    # (N, ..., 3G) -> (N, P, G, 3): P positions of G xyz vectors each
-    vectors = x.reshape(n, -1, c // 3, 3)
-    rotated = torch.einsum('npgc,ndc->npgd', vectors, rotation)
-    return rotated.reshape(x.shape)  # (N, P, G, 3) -> (N, ..., 3G)
+    n, c, s = x.shape[0], x.shape[-1], stream_channels
+    if s < 3 or c % s or rotation.shape != (n, 3, 3):
+        raise ValueError(f'need (N, ..., G*S) streams of S >= 3 channels '
+                         f'(S = {s}) and (N, 3, 3) rotations, got '
+                         f'{tuple(x.shape)} and {tuple(rotation.shape)}')
+    # (N, ..., G*S) -> (N, P, G, S): P positions of G streams each
+    streams = x.reshape(n, -1, c // s, s)
+    rotated = torch.einsum('npgc,ndc->npgd', streams[..., :3], rotation)
+    if s > 3:  # the scores ride along: (N, P, G, 3) + (N, P, G, S-3)
+        rotated = torch.cat([rotated, streams[..., 3:]], dim=-1)
+    return rotated.reshape(x.shape)  # (N, P, G, S) -> (N, ..., G*S)

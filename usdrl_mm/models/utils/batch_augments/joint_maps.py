@@ -13,8 +13,8 @@ from typing import NamedTuple, Optional, Sequence
 import torch
 from torch import Tensor
 
-from usdrl_mm.datasets.transforms.spatial_augments import \
-    check_augmented_joints
+from usdrl_mm.datasets.transforms.spatial_augments import (
+    JointCount, augmented_joints_argument, resolve_augmented_joints)
 
 
 class LinearMapParams(NamedTuple):
@@ -124,15 +124,24 @@ def _buffer(scratch: Optional[Tensor], like: Tensor) -> Optional[Tensor]:
 
 def draw_joint_subsets(num: int,
                        num_total: int,
-                       num_chosen: int,
+                       num_augmented_joints: Optional[JointCount] = None,
                        generator: Optional[torch.Generator] = None,
-                       device: Optional[torch.device] = None) -> Tensor:
-    """``(num, num_chosen)`` int64: for every clip, ``num_chosen`` of
-    ``num_total`` joints drawn without replacement (the first ``k`` of a
-    uniform random permutation: argsort of i.i.d. uniforms)."""
-    check_augmented_joints(num_chosen, num_total)
+                       device: Optional[torch.device] = None,
+                       *,
+                       num_chosen: Optional[int] = None) -> Tensor:
+    """``(num, k)`` int64: for every clip, ``k`` of ``num_total`` joints
+    drawn without replacement (the first ``k`` of a uniform random
+    permutation: argsort of i.i.d. uniforms).
+
+    ``k`` is ``num_augmented_joints``, a count or a fraction in (0, 1) of
+    ``num_total`` (``resolve_augmented_joints``; default 0.6, 15 of 25).
+    ``num_chosen`` is its deprecated name.
+    """
+    value = augmented_joints_argument(num_augmented_joints, num_chosen,
+                                      'draw_joint_subsets', 'num_chosen')
+    k = resolve_augmented_joints(value, num_total)
     keys = torch.rand((num, num_total), generator=generator, device=device)
-    return keys.argsort(dim=1)[:, :num_chosen]
+    return keys.argsort(dim=1)[:, :k]
 
 
 def joints_to_mask(joints: Tensor, num_total: int) -> Tensor:
@@ -145,14 +154,22 @@ def joints_to_mask(joints: Tensor, num_total: int) -> Tensor:
 
 def draw_linear_map(num: int,
                     num_total: int,
-                    num_chosen: int = 15,
+                    num_augmented_joints: Optional[JointCount] = None,
                     channels: int = 3,
                     magnitude: float = 1.0,
                     generator: Optional[torch.Generator] = None,
-                    device: Optional[torch.device] = None) -> LinearMapParams:
+                    device: Optional[torch.device] = None,
+                    *,
+                    num_chosen: Optional[int] = None) -> LinearMapParams:
     """Joint subsets and ``(C, C)`` matrices with i.i.d. ``U(-mag, mag)``
-    entries for the random-matrix corruption of ``num`` clips."""
-    joints = draw_joint_subsets(num, num_total, num_chosen, generator, device)
+    entries for the random-matrix corruption of ``num`` clips.
+
+    ``num_augmented_joints`` as :func:`draw_joint_subsets` (default 0.6, 15
+    of 25); ``num_chosen`` is its deprecated name.
+    """
+    value = augmented_joints_argument(num_augmented_joints, num_chosen,
+                                      'draw_linear_map', 'num_chosen')
+    joints = draw_joint_subsets(num, num_total, value, generator, device)
     matrix = _uniform((num, channels, channels), -magnitude, magnitude,
                       generator, device, torch.float32)
     return LinearMapParams(joints, matrix)

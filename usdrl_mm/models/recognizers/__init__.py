@@ -1,0 +1,3 @@
+from .usdrl_recognizer import USDRLRecognizer
+
+__all__ = ['USDRLRecognizer']
