@@ -2,6 +2,10 @@
 
 MMAction2's arguments; ``usdrl_mm`` is imported first and
 ``--launcher pytorch|slurm|mpi`` also works on a CPU-only machine (gloo).
+``--show-dir DIR`` / ``--show`` draw the predictions of skeleton models
+(:func:`usdrl_mm.engine.trigger_visualization_hook`): a strip of frames
+with the predicted and true class per recognition sample, the timeline of
+true and predicted frame labels per detection / segmentation window.
 
 The tool imports ``usdrl_mm`` as an installed package (``pip install -e .``)
 and leaves ``sys.path`` alone, as MMAction2's does. A config whose
@@ -19,9 +23,10 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import usdrl_mm  # noqa: F401,I001  registries, checkpoint allow-list
-from usdrl_mm.engine import (CheckpointMismatchError,
+from usdrl_mm.engine import (CheckpointMismatchError, NoDisplayError,
                              add_allow_partial_argument,
-                             configure_checkpoint_fit)
+                             configure_checkpoint_fit,
+                             trigger_visualization_hook)
 from usdrl_mm.utils import close_process_group, init_cpu_process_group
 
 
@@ -41,11 +46,19 @@ def parse_args() -> argparse.Namespace:
         action=DictAction,
         help='override config settings, key=value pairs')
     parser.add_argument(
-        '--show-dir', help='directory to save visualisations to')
+        '--show-dir',
+        help='write a PNG per drawn test sample (and predictions.jsonl, '
+        'what each shows) to this directory')
     parser.add_argument(
-        '--show', action='store_true', help='show results in a window')
+        '--show',
+        action='store_true',
+        help='show each drawn sample in a window (needs a display)')
     parser.add_argument(
-        '--interval', type=int, default=1, help='visualise every n samples')
+        '--interval', type=int, default=1, help='draw every n-th sample')
+    parser.add_argument(
+        '--show-limit',
+        type=int,
+        help='draw at most this many samples (default: all)')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='seconds per window')
     parser.add_argument(
@@ -63,16 +76,8 @@ def parse_args() -> argparse.Namespace:
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Merge command-line arguments into the config."""
-    if args.show or args.show_dir is not None:
-        if 'visualization' not in cfg.default_hooks:
-            raise ValueError('--show/--show-dir need a VisualizationHook in '
-                             'default_hooks.visualization')
-        vis = cfg.default_hooks.visualization
-        vis.enable = True
-        vis.show = args.show
-        vis.wait_time = args.wait_time
-        vis.out_dir = args.show_dir
-        vis.interval = args.interval
+    trigger_visualization_hook(cfg, args.show, args.show_dir, args.interval,
+                               args.wait_time, args.show_limit)
 
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
@@ -101,7 +106,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    try:
+        cfg = merge_args(Config.fromfile(args.config), args)
+    except NoDisplayError as err:
+        sys.exit(f'error: {err}')
     init_cpu_process_group(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     try:

@@ -10,7 +10,7 @@ from mmengine.config import Config
 
 from usdrl_mm.apis import extract_features
 from usdrl_mm.apis import inference as inference_module
-from usdrl_mm.apis import (inference_detector, inference_recognizer,
+from usdrl_mm.apis import (inference_action_detector, inference_recognizer,
                            inference_segmentor, init_model, label_runs)
 from usdrl_mm.datasets.synthetic import generate_trimmed, generate_untrimmed
 from usdrl_mm.evaluation.functional import mean_filter
@@ -175,26 +175,45 @@ def test_inference_recognizer(recognizer, clips, tmp_path):
         inference_recognizer(recognizer, clips[0], str(short))
 
 
-def test_inference_detector(dense_model, sequence):
+def test_inference_action_detector(dense_model, sequence):
     t = sequence.shape[1]
     # a zero activity threshold makes the whole sequence one proposal
-    everything = inference_detector(
+    everything = inference_action_detector(
         dense_model, sequence, dict(method='activity', smooth=1, threshold=0.))
     assert len(everything) == 1
     assert (everything[0]['start'], everything[0]['end']) == (0, t)
 
-    proposals = inference_detector(dense_model, sequence,
-                                   dict(method='class_runs', threshold=0.05))
+    proposals = inference_action_detector(
+        dense_model, sequence, dict(method='class_runs', threshold=0.05))
     assert proposals
     for p in proposals:
         assert set(p) == {'label', 'start', 'end', 'score'}
         assert 0 <= p['start'] < p['end'] <= t
         assert 0 <= p['label'] < 10
         assert 0. <= p['score'] <= 1.
-    assert proposals == inference_detector(
+    assert proposals == inference_action_detector(
         dense_model, sequence, dict(method='class_runs', threshold=0.05))
     # the config's rule (activity, smooth 20, threshold 0.4) by default
-    assert isinstance(inference_detector(dense_model, sequence), list)
+    assert isinstance(inference_action_detector(dense_model, sequence), list)
+
+
+def test_inference_detector_is_a_deprecated_alias_that_warns_once(
+        dense_model, sequence, monkeypatch):
+    from usdrl_mm import apis
+    monkeypatch.setattr(inference_module, '_deprecation_warned', set())
+    rule = dict(method='class_runs', threshold=0.05)
+    with pytest.warns(
+            DeprecationWarning,
+            match='call inference_action_detector') as caught:
+        old = apis.inference_detector(dense_model, sequence, rule)
+        again = apis.inference_detector(dense_model, sequence, rule)
+    ours = [w for w in caught if 'inference_detector' in str(w.message)]
+    assert len(ours) == 1  # once per process, not per call
+    assert ours[0].category is DeprecationWarning
+    # the warning points at the caller, not at the alias
+    assert ours[0].filename == __file__
+    expected = inference_action_detector(dense_model, sequence, rule)
+    assert old == again == expected
 
 
 @pytest.mark.parametrize('num_frames', [30, 64, 200])
@@ -268,9 +287,9 @@ def test_nan_and_wrong_model(recognizer, dense_model, sequence):
     nan = sequence.copy()
     nan[0, 3, 4, 1] = np.nan
     with pytest.raises(ValueError, match='NaN'):
-        inference_detector(dense_model, nan)
+        inference_action_detector(dense_model, nan)
     with pytest.raises(ValueError, match='UntrimmedPoseDataset'):
-        inference_detector(recognizer, sequence)
+        inference_action_detector(recognizer, sequence)
     with pytest.raises(ValueError, match='one untrimmed sequence'):
         inference_segmentor(dense_model, [sequence, sequence])
     with pytest.raises(ValueError, match='smooth'):

@@ -15,7 +15,7 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import pseudo_collate
 
 from usdrl_mm.apis import (StreamingDetector, StreamingRecognizer,
-                           inference_detector, inference_recognizer,
+                           inference_action_detector, inference_recognizer,
                            inference_segmentor, init_model, init_stream)
 from usdrl_mm.apis.streaming import (FrameBuffer, OnlineSegments,
                                      PersonTracker, config_rule)
@@ -160,9 +160,10 @@ def test_default_modes_follow_the_encoder(dense, causal_dense):
 
 
 def test_stitched_stream_equals_the_offline_detector(dense):
-    """Scores and segments equal inference_segmentor / inference_detector
-    on the whole sequence, the tail window included; each frame is final
-    clip_len frames after it (or at the flush), reported once, in order."""
+    """Scores and segments equal inference_segmentor /
+    inference_action_detector on the whole sequence, the tail window
+    included; each frame is final clip_len frames after it (or at the
+    flush), reported once, in order."""
     num_frames = 150  # windows 0 and 64, then the tail window at 86
     seq = sequence(num_frames)
     empty = (0, 1, 2, 90)  # nobody in these frames
@@ -176,7 +177,7 @@ def test_stitched_stream_equals_the_offline_detector(dense):
     offline = inference_segmentor(dense, seq)['scores']
     np.testing.assert_allclose(scores, offline, atol=ATOL)
     segments = [s for u in updates for s in u.segments]
-    expected = inference_detector(dense, seq, RUNS)
+    expected = inference_action_detector(dense, seq, RUNS)
     assert len(expected) > 3
     same_segments(segments, expected)
     for u in updates[:-1]:  # reported when the row after them is final

@@ -70,3 +70,57 @@ def test_mismatched_dumps_are_refused(tmp_path):
     b = dump(tmp_path / 'b.pkl', np.eye(3), [0, 2, 1])
     with pytest.raises(ValueError, match='same samples'):
         fuse_main(['--preds', a, b])
+
+
+def test_reported_accuracies_equal_mmaction2s_functions(tmp_path):
+    from mmaction.evaluation.functional import (mean_class_accuracy,
+                                                top_k_accuracy)
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 8, 40)
+    joint, bone = rng.normal(size=(2, 40, 8))
+    joint[np.arange(20), labels[:20]] += 2  # better than chance
+    paths = [
+        dump(tmp_path / 'j.pkl', joint, labels),
+        dump(tmp_path / 'b.pkl', bone, labels, mmaction='1.2')
+    ]
+    out = fuse_main(
+        ['--preds', *paths, '--coefficients', '2', '0.5', '--apply-softmax'])
+
+    def softmax(x):
+        e = np.exp(x - x.max(1, keepdims=True))
+        return e / e.sum(1, keepdims=True)
+
+    fused = 2 * softmax(joint) + 0.5 * softmax(bone)
+    for name, scores in ((paths[0], softmax(joint)), (paths[1], softmax(bone)),
+                         ('fused', fused)):
+        got = out['fused'] if name == 'fused' else out['streams'][name]
+        top1, top5 = top_k_accuracy(scores, labels, (1, 5))
+        assert got['top1'] == pytest.approx(top1)
+        assert got['top5'] == pytest.approx(top5)
+        assert got['mean_class'] == pytest.approx(
+            mean_class_accuracy(scores, labels))
+    assert 0 < out['fused']['top5'] < 1  # the check is not vacuous
+
+
+def test_mean_class_counts_a_predicted_class_without_samples(tmp_path):
+    # as MMAction2's AccMetric: class 2 is predicted once but never the
+    # label, and counts with accuracy 0 (classes 0: 1/2, 1: 1/1, 2: 0)
+    scores = [[.9, .1, 0.], [.1, .2, .7], [0., 1., 0.]]
+    path = dump(tmp_path / 'p.pkl', scores, [0, 0, 1])
+    out = fuse_main(['--preds', path])
+    assert out['fused']['mean_class'] == pytest.approx(0.5)
+    assert out['fused']['top1'] == pytest.approx(2 / 3)
+
+
+def test_coefficients_must_match_the_files(tmp_path):
+    a = dump(tmp_path / 'a.pkl', np.eye(3), [0, 1, 2])
+    with pytest.raises(ValueError, match='2 coefficients: give one per file'):
+        fuse_main(['--preds', a, '--coefficients', '1', '1'])
+
+
+def test_the_library_does_the_fusion():
+    # the tool only parses arguments and prints: the fusion is the
+    # library's, callable without the tool
+    import tools.analysis_tools.fuse_scores as tool
+    from usdrl_mm.evaluation.functional import fuse_dumps
+    assert tool.fuse_dumps is fuse_dumps

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from tools.demo import stream_demo
-from usdrl_mm.apis import (inference_detector, inference_recognizer,
+from usdrl_mm.apis import (inference_action_detector, inference_recognizer,
                            inference_segmentor, init_model, load_skeletons)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -151,7 +151,7 @@ def test_detection_frame_labels_and_segments(models, tmp_path, capsys):
     assert result['frame_labels'] == offline.tolist()
     assert len(set(offline.tolist())) > 1
     assert 'from frame 0:' in printed and 'segment [' in printed
-    expected = inference_detector(model, source, rule)
+    expected = inference_action_detector(model, source, rule)
     assert len(expected) > 2
     assert sorted(
         (s['start'], s['end'], s['label'])

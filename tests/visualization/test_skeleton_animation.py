@@ -149,3 +149,12 @@ def test_writer_rejects_bad_input(tmp_path):
         write_animation(frames, str(tmp_path / 'a.avi'))
     with pytest.raises(ValueError, match='uint8'):
         write_animation(frames.astype(float), str(tmp_path / 'a.gif'))
+
+
+def test_chosen_frames_are_the_same_pictures_as_in_the_whole_clip():
+    whole = render_skeleton_frames(walking(), size=SIZE)
+    chosen = render_skeleton_frames(walking(), size=SIZE, frames=[0, 4])
+    # same limits and counters as in the whole clip: identical pictures
+    np.testing.assert_array_equal(chosen, whole[[0, 4]])
+    with pytest.raises(ValueError, match=r'frames \[6\] out of range'):
+        render_skeleton_frames(walking(), size=SIZE, frames=[1, 6])

@@ -1,10 +1,15 @@
 """Compare recognition models side by side on the same data.
 
-For every config: parameters, forward FLOPs per clip, inference clips/s on
-this machine (all measured in this one run, on a batch from the config's own
+For every config: parameters, FLOPs per clip, inference clips/s on this
+machine (all measured in this one run, on a batch from the config's own
 test data), and, when a checkpoint is given, the accuracy of
 ``tools/test.py`` on the config's test set. Writes ``comparison.md``,
 ``comparison.csv`` and ``comparison.png`` to ``--out-dir``.
+
+FLOPs follow MMAction2's model zoo: multiply-adds of the recognizer's
+``extract_feat`` counted by mmengine's ``get_model_complexity_info``, with
+the attention products added (``usdrl_mm.apis.complexity``), so they
+compare with the FLOPs MMAction2 publishes.
 
     python tools/analysis_tools/compare_models.py CONFIG [CONFIG ...] \
         [--checkpoints CKPT|none ...] [--names NAME ...] [--batch-size 8]
@@ -26,16 +31,20 @@ from mmengine.config import Config, DictAction
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
-from torch.utils.flop_counter import FlopCounterMode
 
 import usdrl_mm  # noqa: F401  registries
+from usdrl_mm.apis.complexity import (FLOPS_CONVENTION, count_params,
+                                      recognizer_flops)
 from usdrl_mm.apis.config_lookup import load_config
 
 COLUMNS = ('model', 'params_M', 'GFLOPs_per_clip', 'clips_per_s', 'accuracy')
-
-
-def count_params(model: torch.nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())  # shared ones once
+#: Column headers of the markdown table.
+HEADERS = dict(
+    model='model',
+    params_M='parameters (M)',
+    GFLOPs_per_clip=f'GFLOPs per clip ({FLOPS_CONVENTION})',
+    clips_per_s='clips/s',
+    accuracy='test accuracy')
 
 
 def test_batch(cfg: Config, batch_size: int) -> dict:
@@ -57,10 +66,7 @@ def measure(model: torch.nn.Module, inputs: torch.Tensor,
             iters: int) -> Dict[str, float]:
     model.eval()
     # FLOPs of one clip (a batch of one sample, one clip)
-    one = inputs[:1, :1]
-    with FlopCounterMode(display=False) as counter:
-        model(one, mode='tensor')
-    flops = counter.get_total_flops()
+    flops = recognizer_flops(model, inputs[:1, :1])['flops']
     model(inputs, mode='tensor')  # warm-up
     start = time.perf_counter()
     for _ in range(iters):
@@ -102,7 +108,7 @@ def plot(rows: List[dict], out: str) -> None:
             ax.set_yscale('log')
         ax.set_xticks(
             range(len(rows)), names, rotation=30, ha='right', fontsize=8)
-        ax.set_title(key.replace('_', ' '))
+        ax.set_title(HEADERS[key].replace(' (', '\n('), fontsize=8)
         for i, r in enumerate(rows):
             text = 'n/a' if r[key] is None else f'{r[key]:.3g}'
             ax.annotate(
@@ -119,8 +125,10 @@ def write_tables(rows: List[dict], out_dir: str, device: str) -> str:
         clips_per_s='{:.1f}',
         accuracy='{:.4f}')
     lines = [
-        f'Measured in one run on {device}.', '',
-        '| ' + ' | '.join(COLUMNS) + ' |', '|' + '---|' * len(COLUMNS)
+        f'Measured in one run on {device}; FLOPs are {FLOPS_CONVENTION} '
+        "(MMAction2's convention), of one clip.", '',
+        '| ' + ' | '.join(HEADERS[k] for k in COLUMNS) + ' |',
+        '|' + '---|' * len(COLUMNS)
     ]
     for r in rows:
         cells = [r['model']] + [

@@ -177,17 +177,17 @@ def run_dense(model: nn.Module, source: apis.SkeletonFile, task: str,
     """Segments ``[start_frame, end_frame, label, score]`` (end exclusive)
     and per-frame action labels (-1 = background) of one sequence.
 
-    Detection takes the proposals of :func:`inference_detector`, the frame
-    labels being those of the best-scoring proposal covering each frame;
-    segmentation takes the per-frame argmax of the config-smoothed scores,
-    the segments being its runs.
+    Detection takes the proposals of :func:`inference_action_detector`, the
+    frame labels being those of the best-scoring proposal covering each
+    frame; segmentation takes the per-frame argmax of the config-smoothed
+    scores, the segments being its runs.
     """
     num_frames = int(np.shape(source.annotations[0]['keypoint'])[1])
     frame_labels = np.full(num_frames, -1, dtype=np.int64)
     scores = None
     if task == 'detection':
         rule = apis.proposal_rule(model.cfg)
-        segments = apis.inference_detector(model, source, rule)
+        segments = apis.inference_action_detector(model, source, rule)
         best = np.full(num_frames, -np.inf)
         for seg in segments:
             span = slice(seg['start'], seg['end'])

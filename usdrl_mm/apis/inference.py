@@ -1,6 +1,17 @@
 """High-level inference: build a model from a config and run it on raw
 skeleton arrays, as MMAction2's ``mmaction.apis`` does for videos.
 
+Two sets of entry points:
+
+- MMAction2's: :func:`init_recognizer` and :func:`inference_skeleton`, with
+  MMAction2 1.2's signatures and return type (an ``ActionDataSample``); they
+  run the project's recognizers and MMAction2's own skeleton recognizers
+  (ST-GCN, ...) alike.
+- The project's: :func:`init_model`, :func:`inference_recognizer`,
+  :func:`extract_features`, :func:`inference_action_detector` and
+  :func:`inference_segmentor`, which take the arrays and files below and
+  return plain dicts and arrays.
+
 Skeletons are MMAction2 ``(M, T, V, C)`` arrays (persons, frames, joints,
 coordinates), annotation dicts, lists of either, or a path read by
 :func:`~usdrl_mm.apis.skeleton_input.load_skeletons` (``.npy``, a
@@ -18,13 +29,15 @@ import copy
 import logging
 import os.path as osp
 import tempfile
+import warnings
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import mmengine
 import numpy as np
 import torch
 from mmaction.registry import DATASETS, MODELS
+from mmaction.structures import ActionDataSample
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.logging import MMLogger, print_log
 from mmengine.registry import init_default_scope
@@ -44,11 +57,15 @@ from .skeleton_input import (ModelInput, SkeletonFile, as_annotations,
 
 SkeletonInput = Union[np.ndarray, Sequence, Dict, str, Path, SkeletonFile]
 
-# kept importable from here (the rule itself lives with the proposals)
+# DEFAULT_PROPOSAL is kept importable from here (the rule itself lives with
+# the proposals); inference_detector is the deprecated name of
+# inference_action_detector, kept for one release
 __all__ = [
-    'DEFAULT_PROPOSAL', 'ConfigLike', 'SkeletonInput', 'init_model',
-    'extract_features', 'inference_recognizer', 'inference_detector',
-    'inference_segmentor', 'label_runs'
+    'DEFAULT_PROPOSAL', 'ConfigLike', 'SkeletonInput', 'PoseResults',
+    'init_model', 'init_recognizer', 'inference_skeleton',
+    'pose_results_to_annotation', 'extract_features', 'inference_recognizer',
+    'inference_action_detector', 'inference_detector', 'inference_segmentor',
+    'label_runs'
 ]
 
 
@@ -96,6 +113,15 @@ def init_model(config: ConfigLike,
                 f'({source!r}): {reason}',
                 logger='current')
             backbone.init_cfg = None
+    # MMAction2-style ``backbone.pretrained`` (a path or URL), by the same
+    # rule (MMAction2's init_recognizer always drops it)
+    pretrained = backbone.get('pretrained') if backbone is not None else None
+    if pretrained and (checkpoint is not None
+                       or not osp.isfile(str(pretrained))):
+        print_log(
+            f'init_model: ignoring backbone.pretrained ({pretrained!r})',
+            logger='current')
+        backbone.pretrained = None
 
     model = MODELS.build(cfg.model)
     if checkpoint is None:
@@ -119,6 +145,240 @@ def init_model(config: ConfigLike,
     model.to(device)
     model.eval()
     return model
+
+
+def init_recognizer(config: ConfigLike,
+                    checkpoint: Optional[str] = None,
+                    device: Union[str, torch.device, None] = None,
+                    cfg_options: Optional[Dict] = None,
+                    strict: bool = True) -> nn.Module:
+    """MMAction2's ``init_recognizer``: a recognizer from a config, for
+    :func:`inference_skeleton` (and the other functions of this module).
+
+    The same arguments and result as ``mmaction.apis.init_recognizer``
+    (1.1 and 1.2), plus ``cfg_options`` and ``strict``; it builds the
+    model with :func:`init_model`. Differences from MMAction2's: the
+    config is copied, not modified; ``device=None`` means ``'cuda:0'`` when
+    CUDA is available and ``'cpu'`` otherwise (MMAction2's default
+    ``'cuda:0'`` fails on a CPU-only machine); a checkpoint whose keys or
+    shapes do not fit the model is refused unless ``strict=False``
+    (MMAction2 only logs them); without a checkpoint the model gets its
+    ``init_weights`` initialisation.
+
+    Args:
+        config (str | Path | Config): Config file or object.
+        checkpoint (str, optional): Checkpoint to load.
+        device (str | torch.device, optional): Where the model runs.
+        cfg_options (dict, optional): ``--cfg-options``-style overrides.
+        strict (bool): See :func:`init_model`.
+
+    Returns:
+        nn.Module: The model in eval mode with its config in ``model.cfg``.
+    """
+    if device is None:
+        device = 'cuda:0' if torch.cuda.is_available() else 'cpu'
+    return init_model(config, checkpoint, device, cfg_options, strict)
+
+
+#: One frame of pose-estimator output per list entry: ``keypoints (N, V,
+#: C)`` and ``keypoint_scores (N, V)`` of the frame's ``N`` persons, as
+#: MMAction2's ``pose_inference`` (MMPose's ``pred_instances.to_dict()``)
+#: returns them.
+PoseResults = Sequence[Mapping[str, Any]]
+
+
+def _pose_array(frame: Mapping[str, Any], key: str, index: int) -> np.ndarray:
+    """``frame[key]`` as an array, or a ValueError naming the frame."""
+    if not isinstance(frame, Mapping) or key not in frame:
+        got = sorted(frame) if isinstance(frame, Mapping) \
+            else type(frame).__name__
+        raise ValueError(
+            f'pose_results[{index}] needs {key!r} (a dict per frame with '
+            "'keypoints' (N, V, C) and 'keypoint_scores' (N, V), as "
+            f"MMAction2's pose_inference returns); got {got}")
+    value = frame[key]
+    if torch.is_tensor(value):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def pose_results_to_annotation(pose_results: PoseResults,
+                               img_shape: Tuple[int, int]) -> Dict:
+    """The PoseDataset annotation that MMAction2 1.2's
+    ``inference_skeleton`` builds from per-frame pose results.
+
+    Person ``p`` of the clip is the ``p``-th person of every frame's list
+    (no tracking; order the persons of each frame yourself, or use
+    :class:`~usdrl_mm.apis.SkeletonStream`, which tracks them); frames with
+    fewer persons are zero-padded. 2D keypoints and their scores are stored
+    as float16, as MMAction2 does here and in its 2D annotation files, so
+    the scores equal MMAction2's; 3D keypoints (``C = 3``, which MMAction2's
+    function does not take) stay float32 and need no scores.
+
+    Args:
+        pose_results (list[dict]): One dict per frame, see
+            :data:`PoseResults`.
+        img_shape (tuple[int, int]): ``(height, width)`` of the video, which
+            ``PreNormalize2D`` normalises pixel coordinates by.
+
+    Returns:
+        dict: ``keypoint (M, T, V, C)``, ``keypoint_score (M, T, V)`` (when
+        the frames have scores), ``img_shape``, ``origin_shape``,
+        ``total_frames``, ``label=-1``, ``start_index``, ``modality`` and
+        ``frame_dir``.
+
+    Raises:
+        ValueError: On an empty list, a frame without ``keypoints`` (or
+            without ``keypoint_scores`` for 2D keypoints), shapes that differ
+            between frames, or no person in any frame; the message names the
+            frame.
+    """
+    if isinstance(pose_results, Mapping) or not len(pose_results):
+        raise ValueError('pose_results must be a non-empty list with one '
+                         'dict per frame')
+    if len(img_shape) != 2 or min(img_shape) <= 0:
+        raise ValueError('img_shape must be the (height, width) of the '
+                         f'video in pixels, got {img_shape!r}')
+    keypoints, scores = [], []
+    for t, frame in enumerate(pose_results):
+        kp = _pose_array(frame, 'keypoints', t)
+        if kp.ndim != 3 or (keypoints
+                            and kp.shape[1:] != keypoints[0].shape[1:]):
+            expected = ('(N, V, C)' if not keypoints else
+                        f'(N, {", ".join(map(str, keypoints[0].shape[1:]))})'
+                        ' as in frame 0')
+            raise ValueError(f"pose_results[{t}]['keypoints'] must be "
+                             f'{expected}, got shape {kp.shape}')
+        keypoints.append(kp)
+        if kp.shape[-1] == 2 or 'keypoint_scores' in frame:
+            score = _pose_array(frame, 'keypoint_scores', t)
+            if score.shape != kp.shape[:2]:
+                raise ValueError(f"pose_results[{t}]['keypoint_scores'] must "
+                                 f'be (N, V) = {kp.shape[:2]}, got shape '
+                                 f'{score.shape}')
+            scores.append(score)
+    if scores and len(scores) != len(keypoints):
+        raise ValueError('keypoint_scores must be given in every frame or '
+                         'in none')
+    num_persons = max(len(kp) for kp in keypoints)
+    if num_persons == 0:
+        raise ValueError(f'no person in any of the {len(keypoints)} frames '
+                         'of pose_results')
+    num_joints, channels = keypoints[0].shape[1:]
+    dtype = np.float16 if channels == 2 else np.float32
+    # (T, M, V, C) as the frames come, then MMAction2's (M, T, V, C)
+    keypoint = np.zeros((len(keypoints), num_persons, num_joints, channels),
+                        dtype=dtype)
+    keypoint_score = np.zeros((len(keypoints), num_persons, num_joints),
+                              dtype=dtype)
+    for t, kp in enumerate(keypoints):
+        keypoint[t, :len(kp)] = kp
+        if scores:
+            keypoint_score[t, :len(kp)] = scores[t]
+    h, w = (int(x) for x in img_shape)
+    anno = dict(
+        frame_dir='',
+        label=-1,
+        img_shape=(h, w),
+        origin_shape=(h, w),
+        start_index=0,
+        modality='Pose',
+        total_frames=len(keypoints),
+        keypoint=keypoint.transpose(1, 0, 2, 3))
+    if scores:
+        anno['keypoint_score'] = keypoint_score.transpose(1, 0, 2)
+    return anno
+
+
+def _test_pipeline(model: nn.Module) -> Compose:
+    """The pipeline ``tools/test.py`` runs: the test (else validation)
+    dataset's, else the config's ``test_pipeline``."""
+    cfg = model.cfg
+    steps = dataset_cfg(cfg).get('pipeline') or cfg.get('test_pipeline')
+    if not steps:
+        raise ValueError('the config has neither a test_dataloader (or '
+                         'val_dataloader) dataset pipeline nor a '
+                         'test_pipeline: pass test_pipeline=')
+    return Compose(copy.deepcopy(list(steps)))
+
+
+def _known_model_input(model: nn.Module) -> Optional[ModelInput]:
+    """What the project's encoders expect (:func:`_model_input`); ``None``
+    for a backbone that does not say (MMAction2's ST-GCN, ...)."""
+    backbone = getattr(model, 'backbone', None)
+    if not all(
+            hasattr(backbone, key) for key in ('num_joints', 'in_channels',
+                                               'num_persons', 'clip_len')):
+        return None
+    return _model_input(model)
+
+
+@torch.no_grad()
+def inference_skeleton(
+        model: nn.Module,
+        pose_results: PoseResults,
+        img_shape: Tuple[int, int],
+        test_pipeline: Optional[Compose] = None) -> ActionDataSample:
+    """MMAction2's ``inference_skeleton``: classify the pose-estimator output
+    of one video.
+
+    The same arguments and result as ``mmaction.apis.inference_skeleton``
+    of MMAction2 1.2 (1.1 has no such function); for the same model and
+    input the scores are equal (tested on MMAction2's ST-GCN). The input is
+    built as MMAction2 builds it (:func:`pose_results_to_annotation`) and
+    goes through ``test_pipeline``, else the pipeline of the config's test
+    dataset, i.e. what ``tools/test.py`` runs (MMAction2 reads the
+    config's ``test_pipeline`` variable, which its configs also give to
+    the test dataset; the project's configs define only the latter).
+    Beyond MMAction2's: the frames are checked (one message per problem,
+    naming the frame), the annotation is checked against what a project
+    encoder was trained on (joints, channels, 2D / 3D, see
+    :func:`check_skeleton`), 3D keypoints ``(N, V, 3)`` are accepted, and
+    NaN / inf scores are refused.
+
+    Args:
+        model (nn.Module): A recognizer from :func:`init_recognizer` (or
+            :func:`init_model`, or MMAction2's ``init_recognizer``).
+        pose_results (list[dict]): One dict per frame with ``keypoints (N,
+            V, C)`` and ``keypoint_scores (N, V)`` (optional for 3D), e.g.
+            MMAction2's ``pose_inference`` output.
+        img_shape (tuple[int, int]): ``(height, width)`` of the video.
+        test_pipeline (Compose, optional): The pipeline to run instead of
+            the config's.
+
+    Returns:
+        ActionDataSample: The model's prediction. Its class scores are in
+        ``pred_score`` on MMAction2 1.2 and ``pred_scores.item`` on 1.1 (as
+        MMAction2's function returns them);
+        :func:`~usdrl_mm.structures.action_labels.pred_score_of` reads
+        either.
+
+    Raises:
+        ValueError: On malformed pose results, an input the model was not
+            trained on, or NaN / inf scores.
+        TypeError: When the model does not predict class scores (a dense
+            model: use :func:`inference_action_detector` or
+            :func:`inference_segmentor`).
+    """
+    anno = pose_results_to_annotation(pose_results, img_shape)
+    expected = _known_model_input(model)
+    if expected is not None:
+        check_skeleton(anno, expected, 'pose_results')
+        _warn_dropped_persons(anno['keypoint'].shape[0], _persons_taken(model),
+                              'pose_results')
+    pipeline = test_pipeline if test_pipeline is not None \
+        else _test_pipeline(model)
+    init_default_scope(model.cfg.get('default_scope', 'mmaction'))
+    sample = model.test_step(pseudo_collate([pipeline(anno)]))[0]
+    try:
+        scores = _clip_scores(sample)
+    except KeyError:
+        raise TypeError(
+            'inference_skeleton needs a recognizer that '
+            'predicts class scores; for a dense model use '
+            'inference_action_detector or inference_segmentor') from None
+    _check_output(scores, 'pose_results', 'class scores')
+    return sample
 
 
 def _encoder_geometry(model: nn.Module) -> Dict[str, int]:
@@ -435,12 +695,17 @@ def _frame_scores(model: nn.Module,
     return scores  # (T, K), background at index 0
 
 
-def inference_detector(model: nn.Module,
-                       sequence: SkeletonInput,
-                       proposal: Optional[Mapping] = None,
-                       batch_size: int = 16) -> List[Dict]:
+def inference_action_detector(model: nn.Module,
+                              sequence: SkeletonInput,
+                              proposal: Optional[Mapping] = None,
+                              batch_size: int = 16) -> List[Dict]:
     """Temporal action detection on one untrimmed ``(M, T, V, C)``
     sequence.
+
+    Named so as not to clash with MMDetection's ``inference_detector``
+    (image object detection), which MMAction2's demos import beside
+    MMAction2's own API; ``inference_detector`` is this function's
+    deprecated name.
 
     Args:
         model (nn.Module): A dense model (``DenseFrameHead``) from
@@ -469,6 +734,29 @@ def inference_detector(model: nn.Module,
     ]
 
 
+_deprecation_warned: set = set()
+
+
+def inference_detector(model: nn.Module,
+                       sequence: SkeletonInput,
+                       proposal: Optional[Mapping] = None,
+                       batch_size: int = 16) -> List[Dict]:
+    """Deprecated name of :func:`inference_action_detector` (it clashed
+    with MMDetection's ``inference_detector``); it warns once per process
+    (``DeprecationWarning``) and will be removed in the release after
+    0.1."""
+    if 'inference_detector' not in _deprecation_warned:
+        _deprecation_warned.add('inference_detector')
+        warnings.warn(
+            'usdrl_mm.apis.inference_detector is deprecated and will be '
+            'removed in the next release: call inference_action_detector '
+            '(same arguments and result); the old name clashes with '
+            "MMDetection's inference_detector",
+            DeprecationWarning,
+            stacklevel=2)
+    return inference_action_detector(model, sequence, proposal, batch_size)
+
+
 def inference_segmentor(model: nn.Module,
                         sequence: SkeletonInput,
                         smooth: int = 1,
@@ -477,7 +765,7 @@ def inference_segmentor(model: nn.Module,
 
     Args:
         model (nn.Module): A dense model from :func:`init_model`.
-        sequence: As for :func:`inference_detector`.
+        sequence: As for :func:`inference_action_detector`.
         smooth (int): Mean-filter the stitched scores over this many frames
             before the argmax (1 = none).
         batch_size (int): Windows per forward pass.
@@ -486,9 +774,9 @@ def inference_segmentor(model: nn.Module,
         dict: ``labels (T,)`` int64 with 0 = background and ``c + 1`` for
         action ``c``, ``scores (T, K)`` (smoothed when ``smooth > 1``) and
         ``segments``, the runs of one action label as
-        ``dict(label, start, end, score)`` like :func:`inference_detector`
-        returns (0-based ``label``, exclusive ``end``, ``score`` the run's
-        mean score of that class).
+        ``dict(label, start, end, score)`` like
+        :func:`inference_action_detector` returns (0-based ``label``,
+        exclusive ``end``, ``score`` the run's mean score of that class).
     """
     if int(smooth) < 1:
         raise ValueError(f'smooth must be >= 1 frame, got {smooth}')

@@ -84,14 +84,16 @@ def _limits(points: np.ndarray, present: np.ndarray,
                                                    center[1] + half))
 
 
-def render_skeleton_frames(keypoint: np.ndarray,
-                           layout: Union[str, SkeletonLayout] = 'nturgb+d',
-                           view: str = 'xy',
-                           title: str = '',
-                           size: int = 480,
-                           y_down: Optional[bool] = None,
-                           margin: float = 0.1) -> np.ndarray:
-    """Draw every frame of a skeleton sample.
+def render_skeleton_frames(
+        keypoint: np.ndarray,
+        layout: Union[str, SkeletonLayout] = 'nturgb+d',
+        view: str = 'xy',
+        title: str = '',
+        size: int = 480,
+        y_down: Optional[bool] = None,
+        margin: float = 0.1,
+        frames: Optional[Sequence[int]] = None) -> np.ndarray:
+    """Draw every frame (or the chosen ``frames``) of a skeleton sample.
 
     Args:
         keypoint (np.ndarray): ``(M, T, V, C)`` joints, ``C`` = 2 or 3;
@@ -105,9 +107,12 @@ def render_skeleton_frames(keypoint: np.ndarray,
             coordinates). Defaults to ``C == 2``: 2D keypoints are pixel
             coordinates, 3D ones (Kinect) have y up.
         margin (float): Space around the clip's extent, as a fraction.
+        frames (list[int], optional): Draw only these frame indices (the
+            axis limits and the counters still refer to the whole clip).
 
     Returns:
-        np.ndarray: ``(T, size, size, 3)`` uint8 RGB frames.
+        np.ndarray: ``(T, size, size, 3)`` uint8 RGB frames, or one per
+        index of ``frames``.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
@@ -122,6 +127,11 @@ def render_skeleton_frames(keypoint: np.ndarray,
     if not np.isfinite(keypoint).all():
         raise ValueError('the skeleton holds NaN or inf coordinates')
     num_persons, num_frames = keypoint.shape[:2]
+    chosen = range(num_frames) if frames is None else [int(t) for t in frames]
+    bad = [t for t in chosen if not 0 <= t < num_frames]
+    if bad:
+        raise ValueError(f'frames {bad} out of range for a clip of '
+                         f'{num_frames} frames')
     if y_down is None:
         y_down = keypoint.shape[-1] == 2
     present = _present(keypoint)  # (M, T)
@@ -148,8 +158,8 @@ def render_skeleton_frames(keypoint: np.ndarray,
     joints = [ax.plot([], [], 'o', color=c, markersize=3)[0] for c in colors]
     heading = fig.suptitle('', fontsize=9)
 
-    frames = []
-    for t in range(num_frames):
+    drawn = []
+    for t in chosen:
         for m in range(num_persons):
             shown = bool(present[m, t])
             bones[m].set_segments(segments[m, t] if shown else [])
@@ -157,8 +167,8 @@ def render_skeleton_frames(keypoint: np.ndarray,
         counter = f'frame {t + 1}/{num_frames}'
         heading.set_text(f'{title}\n{counter}' if title else counter)
         canvas.draw()
-        frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
-    return np.stack(frames)  # (T, H, W, 3)
+        drawn.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+    return np.stack(drawn)  # (T, H, W, 3)
 
 
 def write_animation(frames: np.ndarray, out_file: str, fps: float = 15) -> str:

@@ -1,5 +1,5 @@
 """One default proposal rule (usdrl_mm.evaluation.functional.proposals),
-applied the same way by PKUDetectionMetric and inference_detector."""
+applied the same way by PKUDetectionMetric and inference_action_detector."""
 import inspect
 
 import numpy as np

@@ -13,8 +13,8 @@ causal, so every score comes from a whole window):
     ending at the stream's last frame when the others leave a tail, or one
     zero-padded window for a stream shorter than ``clip_len``; window
     scores are averaged per frame (``stitch_windows``). The frame scores
-    equal those of :func:`~usdrl_mm.apis.inference_detector` on the whole
-    recorded sequence, and so do the segments. A frame's score is final
+    equal those of :func:`~usdrl_mm.apis.inference_action_detector` on the
+    whole recorded sequence, and so do the segments. A frame's score is final
     once no later window can cover it: ``clip_len`` frames after it (the
     window that would end at the stream's last frame may still start at
     it), or at the flush.
@@ -52,8 +52,8 @@ MODES = ('stitched', 'trailing')
 def config_rule(cfg: Config) -> Dict:
     """The segment rule a dense config evaluates with: the
     ``PKUDetectionMetric`` proposal rule (:func:`proposal_rule`, which
-    falls back to ``DEFAULT_PROPOSAL`` as ``inference_detector`` does),
-    except for a config with only a ``SegmentationMetric``, whose
+    falls back to ``DEFAULT_PROPOSAL`` as ``inference_action_detector``
+    does), except for a config with only a ``SegmentationMetric``, whose
     smoothing with runs of the argmax (``'label_runs'``, as
     ``inference_segmentor``) it takes; with the defaults filled in."""
     if find_evaluator(cfg, 'PKUDetectionMetric') is None and \

@@ -50,7 +50,7 @@ class Segment:
 
     Args:
         label (int): 0-based action class (background excluded), as in the
-            annotations' ``segments`` and :func:`inference_detector`.
+            annotations' ``segments`` and :func:`inference_action_detector`.
         start (int): First frame (stream index).
         end (int): End frame, exclusive.
         score (float): The rule's score (a run-mean of class scores).
@@ -71,7 +71,7 @@ class Segment:
 
     def to_dict(self) -> Dict:
         """``dict(label, start, end, score)``, as
-        :func:`inference_detector` returns."""
+        :func:`inference_action_detector` returns."""
         return dict(
             label=self.label, start=self.start, end=self.end, score=self.score)
 

@@ -8,8 +8,8 @@ A *proposal rule* is a dict with ``method`` (a key of
 :data:`PROPOSAL_METHODS`) and that method's keyword arguments, as
 ``PKUDetectionMetric(proposal=...)`` takes it; :func:`proposals_by_rule`
 applies one. :data:`DEFAULT_PROPOSAL` is the rule used wherever none is
-given (the metric, ``inference_detector`` and the demo without a
-``PKUDetectionMetric`` in the config).
+given (the metric, ``inference_action_detector`` and the demo without
+a ``PKUDetectionMetric`` in the config).
 """
 from types import MappingProxyType
 from typing import List, Mapping, Tuple
