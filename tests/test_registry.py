@@ -53,6 +53,7 @@ MINIMAL = {
         'CompileModulesHook': dict(),
         'EvalModeTrainingHook': dict(),
         'RandomStateHook': dict(),
+        'SkeletonVisualizationHook': dict(),
     },
     OPTIM_WRAPPERS: {},  # needs an optimizer; covered in tests/engine
     DATASETS: {},  # needs files; covered in tests/datasets
