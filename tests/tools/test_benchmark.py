@@ -282,8 +282,10 @@ def test_original_against_usdrl_mm(tmp_path, tool_env):
             r['original_step_s'] / r['step_s'], rel=1e-9)
         assert r['speedup_over_original_round_median'] > 0
         assert r['torch_threads'] == 1
-    # one model, two wrappers: the same counted work
-    assert rows[1]['flops'] == rows[2]['flops']
+    # one model, two wrappers: nearly the same counted work. Not equal: in
+    # fp32 the fused attention's backward recomputes the scores (one more
+    # product), the bf16 CPU path saves them (batched products)
+    assert rows[2]['flops'] < rows[1]['flops'] <= 1.1 * rows[2]['flops']
     table = [line for line in printed.splitlines() if line.startswith('| ')]
     assert len(table) == 4 and 'GFLOP/s' in table[0]
     assert 'round 2/2' in printed

@@ -1,7 +1,8 @@
+import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
 from torch import Tensor, nn
 
-from .drop_path_add import drop_path_add
+from .drop_path_add import LOW_PRECISION, drop_path_add
 from .mlp import Mlp
 
 
@@ -48,9 +49,22 @@ class ConvAttention(nn.Module):
         self.drop_path = DropPath(drop_path)
 
     def attn_input(self, x: Tensor) -> Tensor:
-        """``LN_1(F)``, what the attention reads: (N, L, D) -> (N, L, D)."""
-        # the conv mixes along the token axis: (N, L, D) -> (N, D, L) and back
-        conv = self.conv1(x.transpose(1, 2)).transpose(1, 2)
+        """``LN_1(F)``, what the attention reads: (N, L, D) -> (N, L, D).
+
+        A pointwise conv on a bf16 / fp16 ``x`` runs as the linear layer it
+        is, on the ``(N, L, D)`` tokens as they are: the conv's transposes
+        to and from ``(N, D, L)`` copy the tokens in both passes. fp32
+        keeps the conv (its kernel rounds differently from a GEMM's).
+        """
+        if self.conv1.kernel_size[0] == 1 and x.dtype in LOW_PRECISION:
+            dtype = x.dtype
+            bias = self.conv1.bias
+            conv = F.linear(x, self.conv1.weight[..., 0].to(dtype),
+                            None if bias is None else bias.to(dtype))
+        else:
+            # the conv mixes along the token axis: (N, L, D) -> (N, D, L)
+            # and back
+            conv = self.conv1(x.transpose(1, 2)).transpose(1, 2)
         return self.norm1(x + self.act(conv))
 
     def finish(self, x: Tensor, attn_out: Tensor) -> Tensor:
