@@ -303,14 +303,14 @@ def _test_pipeline(model: nn.Module) -> Compose:
 
 
 def _known_model_input(model: nn.Module) -> Optional[ModelInput]:
-    """What the project's encoders expect (:func:`_model_input`); ``None``
+    """What the project's encoders expect (:func:`model_input`); ``None``
     for a backbone that does not say (MMAction2's ST-GCN, ...)."""
     backbone = getattr(model, 'backbone', None)
     if not all(
             hasattr(backbone, key) for key in ('num_joints', 'in_channels',
                                                'num_persons', 'clip_len')):
         return None
-    return _model_input(model)
+    return model_input(model)
 
 
 @torch.no_grad()
@@ -364,24 +364,24 @@ def inference_skeleton(
     expected = _known_model_input(model)
     if expected is not None:
         check_skeleton(anno, expected, 'pose_results')
-        _warn_dropped_persons(anno['keypoint'].shape[0], _persons_taken(model),
-                              'pose_results')
+        warn_dropped_persons(anno['keypoint'].shape[0], persons_taken(model),
+                             'pose_results')
     pipeline = test_pipeline if test_pipeline is not None \
         else _test_pipeline(model)
     init_default_scope(model.cfg.get('default_scope', 'mmaction'))
     sample = model.test_step(pseudo_collate([pipeline(anno)]))[0]
     try:
-        scores = _clip_scores(sample)
+        scores = clip_scores(sample)
     except KeyError:
         raise TypeError(
             'inference_skeleton needs a recognizer that '
             'predicts class scores; for a dense model use '
             'inference_action_detector or inference_segmentor') from None
-    _check_output(scores, 'pose_results', 'class scores')
+    check_output(scores, 'pose_results', 'class scores')
     return sample
 
 
-def _encoder_geometry(model: nn.Module) -> Dict[str, int]:
+def encoder_geometry(model: nn.Module) -> Dict[str, int]:
     """Joints, channels, persons and clip length the backbone expects."""
     backbone = model.backbone
     cfg = model.cfg.model.backbone
@@ -391,12 +391,12 @@ def _encoder_geometry(model: nn.Module) -> Dict[str, int]:
     }
 
 
-def _model_input(model: nn.Module) -> ModelInput:
+def model_input(model: nn.Module) -> ModelInput:
     """Joints, channels, layout and 2D / 3D of the model's training input:
     the layout of the data preprocessor (else the test dataset's), the
     dimension from the test pipeline's ``PreNormalize2D`` /
     ``PreNormalize3D*``."""
-    geometry = _encoder_geometry(model)
+    geometry = encoder_geometry(model)
     dataset = dataset_cfg(model.cfg)
     layout = getattr(getattr(model, 'data_preprocessor', None), 'layout', None)
     layout = getattr(layout, 'name', layout) or dataset.get('layout')
@@ -421,19 +421,19 @@ def _read_inputs(
     the model's ``num_persons`` people of pose-estimator output."""
     if isinstance(skeletons, (str, Path)):
         skeletons = load_skeletons(
-            skeletons, max_persons=_encoder_geometry(model)['num_persons'])
+            skeletons, max_persons=encoder_geometry(model)['num_persons'])
     if isinstance(skeletons, SkeletonFile):
         return [dict(a) for a in skeletons.annotations], skeletons
     return as_annotations(skeletons), None
 
 
-def _persons_taken(model: nn.Module) -> int:
+def persons_taken(model: nn.Module) -> int:
     """Persons per sample the model gets: ``num_person`` of the test
     pipeline's ``FormatGCNInput``, else the backbone's ``num_persons``."""
     for step in dataset_cfg(model.cfg).get('pipeline', []):
         if step.get('type') == 'FormatGCNInput' and 'num_person' in step:
             return int(step['num_person'])
-    return _encoder_geometry(model)['num_persons']
+    return encoder_geometry(model)['num_persons']
 
 
 def _where(anno: Dict, index: int, source: Optional[SkeletonFile]) -> str:
@@ -454,7 +454,7 @@ def _persons(first: int, stop: int) -> str:
     return ', '.join(str(i) for i in range(first, stop))
 
 
-def _warn_dropped_persons(num_persons: int, taken: int, where: str) -> None:
+def warn_dropped_persons(num_persons: int, taken: int, where: str) -> None:
     """Say which persons ``FormatGCNInput`` keeps of an input with more
     than the model takes, by which rule, and how to keep others."""
     if num_persons <= taken:
@@ -472,7 +472,7 @@ def _warn_dropped_persons(num_persons: int, taken: int, where: str) -> None:
         level=logging.WARNING)
 
 
-def _check_output(values: np.ndarray, where: str, what: str) -> None:
+def check_output(values: np.ndarray, where: str, what: str) -> None:
     """Refuse NaN / inf model outputs of an input that passed the
     checks."""
     bad = int(np.size(values) - np.isfinite(values).sum())
@@ -496,7 +496,7 @@ def _checked(anno: Dict, index: int, expected: ModelInput,
     check_skeleton(anno, expected, where,
                    source.layout if source is not None else None)
     kp = np.asarray(anno['keypoint'])
-    _warn_dropped_persons(kp.shape[0], taken, where)
+    warn_dropped_persons(kp.shape[0], taken, where)
     out = dict(anno, keypoint=kp.astype(np.float32))
     out.setdefault('frame_dir', f'sample_{index}')
     out.setdefault('total_frames', kp.shape[1])
@@ -505,12 +505,12 @@ def _checked(anno: Dict, index: int, expected: ModelInput,
     return out
 
 
-def _clip_pipeline(model: nn.Module, clip_len: int) -> Compose:
+def clip_pipeline(model: nn.Module, clip_len: int) -> Compose:
     """The config's test pipeline with its resize set to ``clip_len``, or,
     when it does not produce whole clips (dense configs), the config's
     normalisation + ``TemporalCropResize`` + ``FormatGCNInput`` +
     ``PackActionInputs``."""
-    geometry = _encoder_geometry(model)
+    geometry = encoder_geometry(model)
     steps = copy.deepcopy(list(dataset_cfg(model.cfg).get('pipeline', [])))
     types = [step['type'] for step in steps]
     if 'TemporalCropResize' in types and 'PackActionInputs' in types:
@@ -533,10 +533,10 @@ def _clip_pipeline(model: nn.Module, clip_len: int) -> Compose:
 def _packed_clips(model: nn.Module, skeletons: SkeletonInput,
                   clip_len: Optional[int]) -> Tuple[List[str], List[Dict]]:
     """The names (as in messages) and the packed clips of the inputs."""
-    geometry = _encoder_geometry(model)
-    pipeline = _clip_pipeline(model, clip_len or geometry['clip_len'])
-    expected = _model_input(model)
-    taken = _persons_taken(model)
+    geometry = encoder_geometry(model)
+    pipeline = clip_pipeline(model, clip_len or geometry['clip_len'])
+    expected = model_input(model)
+    taken = persons_taken(model)
     annos, source = _read_inputs(model, skeletons)
     wheres = [_where(anno, i, source) for i, anno in enumerate(annos)]
     return wheres, [
@@ -556,7 +556,7 @@ def extract_features(model: nn.Module,
                      batch_size: int = 16) -> np.ndarray:
     """Pooled clip features ``(N, 2D)`` of the encoder.
 
-    Every sample goes through the clip pipeline (see :func:`_clip_pipeline`),
+    Every sample goes through the clip pipeline (see :func:`clip_pipeline`),
     the backbone and :class:`USDRLPoolNeck`; the features of a sample's
     clips are averaged.
 
@@ -597,11 +597,11 @@ def extract_features(model: nn.Module,
         out.append(pooled.float().cpu().numpy())
     feats = np.concatenate(out, axis=0)
     for where, row in zip(wheres, feats):
-        _check_output(row, where, 'features')
+        check_output(row, where, 'features')
     return feats
 
 
-def _clip_scores(sample) -> np.ndarray:
+def clip_scores(sample) -> np.ndarray:
     """(K,) class scores of a predicted sample, from either MMAction2."""
     return pred_score_of(sample).float().cpu().numpy()
 
@@ -638,8 +638,8 @@ def inference_recognizer(model: nn.Module,
     wheres, clips = _packed_clips(model, skeletons, None)
     for batch in _batches(clips, batch_size):
         for sample in model.test_step(pseudo_collate(batch)):
-            scores = _clip_scores(sample)  # (K,)
-            _check_output(scores, wheres[len(results)], 'class scores')
+            scores = clip_scores(sample)  # (K,)
+            check_output(scores, wheres[len(results)], 'class scores')
             label = int(scores.argmax())
             result = dict(
                 label=label, score=float(scores[label]), scores=scores)
@@ -668,8 +668,8 @@ def _frame_scores(model: nn.Module,
             f'{where} holds {len(annos)}: pick one with '
             'load_skeletons(path, index=...) (--index in the demo)')
     where = _where(annos[0], 0, source)
-    anno = _checked(annos[0], 0, _model_input(model), source,
-                    _persons_taken(model))
+    anno = _checked(annos[0], 0, model_input(model), source,
+                    persons_taken(model))
     anno.setdefault('segments', np.zeros((0, 3), dtype=np.int64))
     window_cfg = copy.deepcopy(dict(dataset_cfg(model.cfg)))
     if window_cfg.get('type') != 'UntrimmedPoseDataset':
@@ -691,7 +691,7 @@ def _frame_scores(model: nn.Module,
                 raise TypeError('dense inference needs a DenseFrameHead')
             records.append(window_record(sample.to_dict()))
     scores, _ = stitch_windows(records)[anno['frame_dir']]
-    _check_output(scores, where, 'frame scores')
+    check_output(scores, where, 'frame scores')
     return scores  # (T, K), background at index 0
 
 

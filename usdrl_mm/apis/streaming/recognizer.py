@@ -5,7 +5,7 @@ from typing import Optional
 import numpy as np
 from torch import nn
 
-from ..inference import _clip_pipeline, _clip_scores, _encoder_geometry
+from ..inference import clip_pipeline, clip_scores, encoder_geometry
 from ..skeleton_input import MIN_FRAMES
 from .stream import SkeletonStream, StreamUpdate
 
@@ -46,7 +46,7 @@ class StreamingRecognizer(SkeletonStream):
             raise ValueError('StreamingRecognizer classifies clips; this '
                              'model has a per-frame DenseFrameHead: use '
                              'StreamingDetector')
-        clip_len = _encoder_geometry(model)['clip_len']
+        clip_len = encoder_geometry(model)['clip_len']
         window = int(window or clip_len)
         if window < MIN_FRAMES:
             raise ValueError(f'window must be >= {MIN_FRAMES} frames, got '
@@ -56,7 +56,7 @@ class StreamingRecognizer(SkeletonStream):
         self.interval = int(interval or max(1, window // 8))
         if self.interval < 1:
             raise ValueError(f'interval must be >= 1 frame, got {interval}')
-        self.pipeline = _clip_pipeline(model, clip_len)
+        self.pipeline = clip_pipeline(model, clip_len)
         self._last_end = 0  # end of the last classified window
 
     def reset(self) -> None:
@@ -75,7 +75,7 @@ class StreamingRecognizer(SkeletonStream):
         if filled.sum() < MIN_FRAMES:
             return update
         sample = self._predict(self.pipeline, info)
-        scores = self._checked_output(_clip_scores(sample), 'class scores')
+        scores = self._checked_output(clip_scores(sample), 'class scores')
         label = int(scores.argmax())
         update.label, update.score = label, float(scores[label])
         update.scores, update.window = scores, (start, stop)

@@ -13,8 +13,8 @@ from torch import nn
 
 from usdrl_mm.datasets.converters.pose2d import DEFAULT_GATE
 from ..config_lookup import ConfigLike
-from ..inference import (_check_output, _encoder_geometry, _model_input,
-                         _persons_taken, _warn_dropped_persons, init_model)
+from ..inference import (check_output, encoder_geometry, init_model,
+                         model_input, persons_taken, warn_dropped_persons)
 from ..skeleton_input import DEFAULT_IMG_SHAPE, _numeric, check_skeleton
 from .buffer import FrameBuffer
 from .segments import Segment
@@ -111,9 +111,9 @@ class SkeletonStream:
         self.model = model
         self.name = name
         self.layout = layout
-        self.expected = _model_input(model)
-        self.geometry = _encoder_geometry(model)
-        self.taken = _persons_taken(model)
+        self.expected = model_input(model)
+        self.geometry = encoder_geometry(model)
+        self.taken = persons_taken(model)
         self.capacity = int(capacity)
         if img_shape is not None:
             img_shape = tuple(int(x) for x in img_shape)
@@ -211,7 +211,7 @@ class SkeletonStream:
         n = len(kp)
         if self.tracker is None:
             if n > self.taken and 'persons' not in self._warned:
-                _warn_dropped_persons(n, self.taken, where)
+                warn_dropped_persons(n, self.taken, where)
                 self._warned.add('persons')
             slots = np.arange(n)
             slots[self.taken:] = -1
@@ -335,7 +335,7 @@ class SkeletonStream:
         return self.model.test_step(pseudo_collate([pipeline(info)]))[0]
 
     def _checked_output(self, values: np.ndarray, what: str) -> np.ndarray:
-        _check_output(values, f'{self.name} frame {self.num_frames - 1}', what)
+        check_output(values, f'{self.name} frame {self.num_frames - 1}', what)
         return values
 
     def _empty_update(self, frame: int) -> StreamUpdate:
