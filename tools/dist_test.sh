@@ -1,19 +1,6 @@
 #!/usr/bin/env bash
 # Usage: tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [test.py arguments]
+# The launch (torchrun, PYTHON, NNODES / NODE_RANK / MASTER_ADDR / PORT for
+# several nodes) is tools/misc/dist_run.sh's.
 set -e
-
-CONFIG=$1
-CHECKPOINT=$2
-GPUS=$3
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-
-PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
-"${PYTHON:-python}" -m torch.distributed.run \
-    --nnodes="$NNODES" --node_rank="$NODE_RANK" \
-    --master_addr="$MASTER_ADDR" --master_port="$PORT" \
-    --nproc_per_node="$GPUS" \
-    "$(dirname "$0")/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch \
-    "${@:4}"
+exec bash "$(dirname "$0")/misc/dist_run.sh" test.py "$3" "$1" "$2" "${@:4}"
