@@ -19,12 +19,11 @@ import argparse
 import sys
 from typing import List, Optional
 
-from mmengine.utils import ProgressBar
-
 from usdrl_mm.datasets.converters import convert_ntu_rgbd, read_name_list
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.datasets.converters.report import (
     add_drop_empty_splits_argument, write_checked)
+from usdrl_mm.utils.progress import ProgressBarCallback
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -74,14 +73,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if refuse_overwrite(args.out, args.force):
         return 1
     ignore = read_name_list(args.ignore_list) if args.ignore_list else []
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = ProgressBar(total)
-        bar.update()
-
+    progress = ProgressBarCallback()
     try:
         data, report = convert_ntu_rgbd(
             args.skeletons,

@@ -20,13 +20,12 @@ import argparse
 import sys
 from typing import List, Optional
 
-from mmengine.utils import ProgressBar
-
 from usdrl_mm.datasets.converters import (atomic_dump, convert_pku_mmd,
                                           trim_instances)
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.datasets.converters.report import (
     add_drop_empty_splits_argument, check_converted, print_refusal)
+from usdrl_mm.utils.progress import ProgressBarCallback
 
 
 def id_range(text: str) -> list:
@@ -81,14 +80,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         for k, v in (('xsub', args.xsub_split), ('xview', args.xview_split))
         if v
     }
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = ProgressBar(total)
-        bar.update()
-
+    progress = ProgressBarCallback()
     try:
         data, summary = convert_pku_mmd(
             args.skeletons,

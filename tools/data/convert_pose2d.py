@@ -32,8 +32,6 @@ from collections import Counter
 from functools import partial
 from typing import Callable, List, Optional, Tuple
 
-from mmengine.utils import ProgressBar
-
 from usdrl_mm.datasets.converters import (convert_pose_videos,
                                           find_openpose_videos, pose2d,
                                           read_label_file, read_mediapipe_file,
@@ -45,6 +43,7 @@ from usdrl_mm.datasets.converters.report import (
     add_drop_empty_splits_argument, write_checked)
 from usdrl_mm.fileio import add_trust_pickle_argument
 from usdrl_mm.structures import get_layout
+from usdrl_mm.utils.progress import ProgressBarCallback
 
 DEFAULT_LAYOUT = {
     'mmpose': 'coco',
@@ -161,14 +160,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if refuse_overwrite(args.out, args.force):
         return 1
     layout = args.layout or DEFAULT_LAYOUT[args.format]
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = ProgressBar(total)
-        bar.update()
-
+    progress = ProgressBarCallback()
     try:
         num_joints = get_layout(layout).num_joints if layout else None
         labels = read_label_file(args.labels) if args.labels else args.label

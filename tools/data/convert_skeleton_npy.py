@@ -20,14 +20,13 @@ import argparse
 import sys
 from typing import List, Optional
 
-from mmengine.utils import ProgressBar
-
 from usdrl_mm.datasets.converters import convert_skeleton_npy
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.datasets.converters.report import (
     add_drop_empty_splits_argument, write_checked)
 from usdrl_mm.fileio import add_trust_pickle_argument
 from usdrl_mm.structures import get_layout
+from usdrl_mm.utils.progress import ProgressBarCallback
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -78,14 +77,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except KeyError as e:
         print(f'error: {e.args[0]}', file=sys.stderr)
         return 1
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = ProgressBar(total)
-        bar.update()
-
+    progress = ProgressBarCallback()
     try:
         data, report = convert_skeleton_npy(
             splits,

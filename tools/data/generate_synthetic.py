@@ -15,11 +15,11 @@ import time
 from typing import Dict, List, Optional
 
 import numpy as np
-from mmengine.utils import ProgressBar
 
 from usdrl_mm.apis.label_map import read_label_map
 from usdrl_mm.datasets.synthetic import ACTION_NAMES, write_synthetic_dataset
 from usdrl_mm.fileio import load_pickle
+from usdrl_mm.utils.progress import StagedProgressBarCallback
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -59,27 +59,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--force', action='store_true', help='overwrite existing output files')
     return parser.parse_args(argv)
-
-
-class _Progress:
-    """Adapts ``progress(stage, done, total)`` to one mmengine progress bar
-    per stage, redrawn about 50 times per stage rather than per sample so
-    logs stay short."""
-
-    def __init__(self) -> None:
-        self.stage: Optional[str] = None
-        self.bar: Optional[ProgressBar] = None
-        self.done = 0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self.stage:
-            if self.bar is not None:
-                sys.stdout.write('\n')
-            print(f'{stage}:')
-            self.stage, self.bar, self.done = stage, ProgressBar(total), 0
-        if done - self.done >= max(1, total // 50) or done == total:
-            self.bar.update(done - self.done)
-            self.done = done
 
 
 def summarize(paths: Dict[str, str]) -> str:
@@ -124,7 +103,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             num_reps=args.num_reps,
             num_sequences=args.num_untrimmed,
             noise_std=args.noise_std,
-            progress=_Progress())
+            progress=StagedProgressBarCallback())
     except (FileExistsError, ValueError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 1

@@ -17,13 +17,12 @@ import pickle
 import sys
 from typing import List, Optional
 
-from mmengine.utils import ProgressBar
-
 from usdrl_mm.datasets.converters.io import atomic_dump, refuse_overwrite
 from usdrl_mm.datasets.converters.select_joints import select_joints
 from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
 from usdrl_mm.structures import get_layout, list_layouts
 from usdrl_mm.utils.imports import add_import_argument, import_modules
+from usdrl_mm.utils.progress import ProgressBarCallback
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -68,22 +67,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'error: cannot read {args.input}: {e}', file=sys.stderr)
         return 1
 
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = ProgressBar(total)
-        bar.update()
-
+    progress = ProgressBarCallback()
     try:
         out = select_joints(
             data, to_layout=target, from_layout=source, progress=progress)
     except ValueError as e:
         print(f'\nerror: {e}', file=sys.stderr)
         return 1
-    if bar is not None:
-        print()
+    progress.close()
     atomic_dump(out, args.output, force=args.force)
     annotations = out['annotations'] if isinstance(out, dict) else out
     print(f'{args.output}: {len(annotations)} samples, {source.num_joints} '
