@@ -15,14 +15,15 @@ and leaves ``sys.path`` alone, as MMAction2's does. A config whose
 ``tools/dist_test.sh`` and ``tools/slurm_test.sh`` set it themselves.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 import usdrl_mm  # noqa: F401,I001  registries, checkpoint allow-list
+from usdrl_mm.apis.arguments import (add_cfg_options_argument,
+                                     add_launcher_arguments, export_local_rank)
 from usdrl_mm.engine import (CheckpointMismatchError, NoDisplayError,
                              add_allow_partial_argument,
                              configure_checkpoint_fit,
@@ -40,11 +41,7 @@ def parse_args() -> argparse.Namespace:
         '--dump',
         type=str,
         help='dump predictions to a pickle file for offline evaluation')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs')
+    add_cfg_options_argument(parser)
     parser.add_argument(
         '--show-dir',
         help='write a PNG per drawn test sample (and predictions.jsonl, '
@@ -61,16 +58,10 @@ def parse_args() -> argparse.Namespace:
         help='draw at most this many samples (default: all)')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='seconds per window')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
+    add_launcher_arguments(parser)
     add_allow_partial_argument(parser)
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_local_rank(args)
     return args
 
 

@@ -16,14 +16,15 @@ and leaves ``sys.path`` alone, as MMAction2's does. A config whose
 ``tools/dist_train.sh`` and ``tools/slurm_train.sh`` set it themselves.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 import usdrl_mm  # noqa: F401,I001  registries, checkpoint allow-list
+from usdrl_mm.apis.arguments import (add_cfg_options_argument,
+                                     add_launcher_arguments, export_local_rank)
 from usdrl_mm.engine import (CheckpointMismatchError,
                              add_allow_partial_argument,
                              configure_checkpoint_fit,
@@ -70,22 +71,14 @@ def parse_args() -> argparse.Namespace:
         '--deterministic',
         action='store_true',
         help='deterministic options for the CUDNN backend')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
+    add_cfg_options_argument(
+        parser,
         help='override config settings, key=value pairs, e.g. '
         'train_cfg.max_epochs=2 or key="[a,b]"')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
+    add_launcher_arguments(parser)
     add_allow_partial_argument(parser)
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_local_rank(args)
     return args
 
 

@@ -1,10 +1,16 @@
-"""usdrl_mm.apis.arguments.parse_encoder: ``--encoders NAME=CHECKPOINT`` of
-eval_encoders.py and tsne_features.py."""
+"""usdrl_mm.apis.arguments: the command-line arguments the tools share
+(``--encoders NAME=CHECKPOINT``, ``--cfg-options``, ``--img-shape``,
+``--launcher`` / ``--local-rank``)."""
 import argparse
+import os
 
 import pytest
 
 from usdrl_mm.apis import parse_encoder
+from usdrl_mm.apis.arguments import (add_cfg_options_argument,
+                                     add_encoders_argument,
+                                     add_img_shape_argument,
+                                     add_launcher_arguments, export_local_rank)
 
 
 def test_name_and_checkpoint(tmp_path):
@@ -40,3 +46,59 @@ def test_as_an_argparse_type(tmp_path, capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(['--encoders', 'b'])
     assert 'expected NAME=CHECKPOINT' in capsys.readouterr().err
+
+
+def test_cfg_options_parse_as_mmengine_dict_action():
+    parser = argparse.ArgumentParser()
+    add_cfg_options_argument(parser)
+    add_cfg_options_argument(parser, '--knn-options', help='kNN only')
+    args = parser.parse_args([
+        '--cfg-options', 'train_cfg.max_epochs=2', 'a.b=[1,2]',
+        '--knn-options', 'k=20'
+    ])
+    assert args.cfg_options == {'train_cfg.max_epochs': 2, 'a.b': [1, 2]}
+    assert args.knn_options == {'k': 20}
+    assert parser.parse_args([]).cfg_options is None
+
+
+def test_encoders_are_required_and_checked(tmp_path):
+    ckpt = tmp_path / 'a.pth'
+    ckpt.write_bytes(b'')
+    parser = argparse.ArgumentParser()
+    add_encoders_argument(parser)
+    args = parser.parse_args(['--encoders', f'a={ckpt}', f'b={ckpt}'])
+    assert args.encoders == [('a', str(ckpt)), ('b', str(ckpt))]
+    with pytest.raises(SystemExit):
+        parser.parse_args([])
+    with pytest.raises(SystemExit):
+        parser.parse_args(['--encoders', f'a={tmp_path}/missing.pth'])
+
+
+def test_img_shape_takes_height_then_width():
+    parser = argparse.ArgumentParser()
+    add_img_shape_argument(parser, help='frame size')
+    assert parser.parse_args(['--img-shape', '720',
+                              '1280']).img_shape == [720, 1280]
+    with pytest.raises(SystemExit):
+        parser.parse_args(['--img-shape', '720'])
+
+
+@pytest.mark.parametrize('env,argv,expected', [
+    ({}, ['--local-rank', '3'], '3'),
+    ({
+        'LOCAL_RANK': '1'
+    }, ['--local_rank', '3'], '1'),
+    ({}, [], '0'),
+])
+def test_launcher_arguments_and_local_rank(monkeypatch, env, argv, expected):
+    monkeypatch.delenv('LOCAL_RANK', raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    parser = argparse.ArgumentParser()
+    add_launcher_arguments(parser)
+    args = parser.parse_args(['--launcher', 'slurm', *argv])
+    assert args.launcher == 'slurm'
+    export_local_rank(args)
+    assert os.environ['LOCAL_RANK'] == expected
+    with pytest.raises(SystemExit):
+        parser.parse_args(['--launcher', 'ssh'])

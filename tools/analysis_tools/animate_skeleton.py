@@ -21,8 +21,7 @@ import os.path as osp
 import sys
 from typing import Dict, List, Optional
 
-from mmengine.config import DictAction
-
+from usdrl_mm.apis.arguments import add_cfg_options_argument
 from usdrl_mm.apis.label_map import read_label_map
 from usdrl_mm.fileio import add_trust_pickle_argument, load_npy, load_pickle
 from usdrl_mm.structures.skeleton_layout import list_layouts
@@ -87,11 +86,7 @@ def main(argv: Optional[List[str]] = None) -> Dict:
         '--out',
         help='.gif or .mp4; default work_dirs/animate_skeleton/'
         '<sample>.gif')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs')
+    add_cfg_options_argument(parser)
     add_trust_pickle_argument(parser)
     args = parser.parse_args(argv)
     if (args.config is None) != (args.checkpoint is None):

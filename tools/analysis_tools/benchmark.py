@@ -54,8 +54,8 @@ import sys
 from typing import Dict, List, Union
 
 import torch
-from mmengine.config import DictAction
 
+from usdrl_mm.apis.arguments import add_cfg_options_argument
 from usdrl_mm.benchmarks import speed
 from usdrl_mm.benchmarks.streaming import measure_stream
 
@@ -133,7 +133,7 @@ def parse_args(argv=None) -> argparse.Namespace:
             type=int,
             nargs='+',
             help='per-sample input shape for random inputs without data')
-        p.add_argument('--cfg-options', nargs='+', action=DictAction)
+        add_cfg_options_argument(p)
         add_flops(p)
         add_common(p)
 
@@ -191,7 +191,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--batch-size', type=int, default=32)
     p.add_argument('--rounds', type=int, default=5)
     p.add_argument('--warmup', type=int, default=1)
-    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_cfg_options_argument(p)
     p.add_argument('--out', help='also write the rows as JSON here')
     add_flops(p)
     add_common(p)
@@ -216,7 +216,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--window', type=int, help='recognition: frames per window')
     p.add_argument(
         '--interval', type=int, help='recognition: frames between windows')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_cfg_options_argument(p)
     p.add_argument('--out', help='also write every measurement as JSON here')
     add_common(p)
 
@@ -238,7 +238,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--amp',
         action='store_true',
         help='mixed precision: fp16 autocast on a GPU, bf16 on a CPU')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_cfg_options_argument(p)
     add_common(p, threads_list=True)
 
     args = parser.parse_args(argv)

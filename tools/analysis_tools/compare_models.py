@@ -27,12 +27,13 @@ from typing import Dict, List, Optional
 
 import torch
 from mmaction.registry import DATASETS, MODELS
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 import usdrl_mm  # noqa: F401  registries
+from usdrl_mm.apis.arguments import add_cfg_options_argument
 from usdrl_mm.apis.complexity import (FLOPS_CONVENTION, count_params,
                                       recognizer_flops)
 from usdrl_mm.apis.config_lookup import load_config
@@ -154,11 +155,7 @@ def main(argv=None) -> List[dict]:
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument('--iters', type=int, default=5)
     parser.add_argument('--out-dir', default='work_dirs/compare_models')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='applied to every config')
+    add_cfg_options_argument(parser, help='applied to every config')
     args = parser.parse_args(argv)
     for opt, n in (('checkpoints', args.checkpoints), ('names', args.names)):
         if n is not None and len(n) != len(args.configs):

@@ -14,10 +14,9 @@ observed fraction (:mod:`usdrl_mm.apis.early_prediction`).
 import argparse
 from typing import Dict, List, Optional
 
-from mmengine.config import DictAction
-
 import usdrl_mm  # noqa: F401  registries, checkpoint allow-list
 from usdrl_mm.apis import load_config
+from usdrl_mm.apis.arguments import add_cfg_options_argument
 from usdrl_mm.apis.early_prediction import DEFAULT_RATIOS, sweep, write_curve
 
 
@@ -28,7 +27,7 @@ def main(argv: Optional[List[str]] = None) -> List[Dict]:
     parser.add_argument(
         '--ratios', nargs='+', type=float, default=DEFAULT_RATIOS)
     parser.add_argument('--out-dir', default='work_dirs/early_prediction')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_cfg_options_argument(parser)
     args = parser.parse_args(argv)
 
     cfg = load_config(args.config, args.cfg_options)

@@ -28,12 +28,14 @@ import os.path as osp
 import time
 from typing import Dict, List, Optional
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 import usdrl_mm  # noqa: F401  registries, checkpoint allow-list
-from usdrl_mm.apis import evaluator_cfgs, load_config, parse_encoder
+from usdrl_mm.apis import evaluator_cfgs, load_config
+from usdrl_mm.apis.arguments import (add_cfg_options_argument,
+                                     add_encoders_argument)
 from usdrl_mm.apis.early_prediction import DEFAULT_RATIOS, sweep, write_curve
 
 RECOGNITION = ('linear', 'finetune', 'semi', 'early')
@@ -142,33 +144,17 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Dict[str, float]]:
         action='store_true',
         help='write ground truth vs prediction timelines of the dense test')
     parser.add_argument('--knn', help='kNN config')
-    parser.add_argument(
-        '--encoders',
-        nargs='+',
-        type=parse_encoder,
-        required=True,
-        metavar='NAME=CHECKPOINT')
+    add_encoders_argument(parser)
     parser.add_argument('--work-dir', default='work_dirs/eval_encoders')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='applied to every config')
-    parser.add_argument(
+    add_cfg_options_argument(parser, help='applied to every config')
+    add_cfg_options_argument(
+        parser,
         '--recognition-options',
-        nargs='+',
-        action=DictAction,
         help='applied to the linear, finetune, semi and early configs')
-    parser.add_argument(
-        '--dense-options',
-        nargs='+',
-        action=DictAction,
-        help='applied to the dense config only')
-    parser.add_argument(
-        '--knn-options',
-        nargs='+',
-        action=DictAction,
-        help='applied to the kNN config only')
+    add_cfg_options_argument(
+        parser, '--dense-options', help='applied to the dense config only')
+    add_cfg_options_argument(
+        parser, '--knn-options', help='applied to the kNN config only')
     args = parser.parse_args(argv)
 
     configs = {}

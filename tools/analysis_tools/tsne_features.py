@@ -28,10 +28,12 @@ from typing import Dict, List, Optional
 
 import numpy as np
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from usdrl_mm.apis import (dataset_cfg, extract_features, init_model,
-                           load_config, parse_encoder, read_label_map)
+                           load_config, read_label_map)
+from usdrl_mm.apis.arguments import (add_cfg_options_argument,
+                                     add_encoders_argument)
 from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
 from usdrl_mm.visualization import tsne
 
@@ -101,12 +103,7 @@ def class_names_of(label_map: Optional[str], cfg: Config,
 def main(argv: Optional[List[str]] = None) -> Dict:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', help='recognition config')
-    parser.add_argument(
-        '--encoders',
-        nargs='+',
-        type=parse_encoder,
-        required=True,
-        metavar='NAME=CHECKPOINT')
+    add_encoders_argument(parser)
     parser.add_argument(
         '--ann-file', help='annotation .pkl; default: the config dataset\'s')
     parser.add_argument(
@@ -121,11 +118,7 @@ def main(argv: Optional[List[str]] = None) -> Dict:
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--out', default='tsne.png')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs')
+    add_cfg_options_argument(parser)
     add_trust_pickle_argument(parser)
     args = parser.parse_args(argv)
     names = [name for name, _ in args.encoders]

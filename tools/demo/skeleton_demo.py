@@ -26,10 +26,12 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from torch import nn
 
 from usdrl_mm import apis
+from usdrl_mm.apis.arguments import (add_cfg_options_argument,
+                                     add_img_shape_argument)
 from usdrl_mm.datasets.converters.pose2d import check_max_persons
 from usdrl_mm.datasets.untrimmed_pose_dataset import frame_labels_from_segments
 from usdrl_mm.engine import add_allow_partial_argument
@@ -93,18 +95,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--index',
         help='the sample of a file with several (position or name): a '
         'PoseDataset pickle or an OpenPose folder with several videos')
-    parser.add_argument(
-        '--img-shape',
-        type=int,
-        nargs=2,
-        metavar=('HEIGHT', 'WIDTH'),
+    add_img_shape_argument(
+        parser,
         help='video frame size for 2D pose-estimator output (default '
         '1080 1920)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs')
+    add_cfg_options_argument(parser)
     add_trust_pickle_argument(parser)
     add_allow_partial_argument(parser)
     return parser.parse_args(argv)

@@ -29,9 +29,10 @@ import time
 from typing import Dict, List, Optional, Sequence, Union
 
 import torch
-from mmengine.config import DictAction
 
 from usdrl_mm.apis import StreamingDetector, StreamUpdate, init_model
+from usdrl_mm.apis.arguments import (add_cfg_options_argument,
+                                     add_img_shape_argument)
 from usdrl_mm.apis.config_lookup import load_config
 from usdrl_mm.apis.label_map import read_label_map
 from usdrl_mm.apis.streaming import replay_frames, stream_for
@@ -65,11 +66,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'runs (default 30)')
     parser.add_argument(
         '--video', help='the video to replay of a folder with several')
-    parser.add_argument(
-        '--img-shape',
-        type=int,
-        nargs=2,
-        metavar=('HEIGHT', 'WIDTH'),
+    add_img_shape_argument(
+        parser,
         help='video frame size the pixel keypoints are normalised by '
         '(default 1080 1920)')
     parser.add_argument(
@@ -101,11 +99,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'dense configs); default: class indices')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
     parser.add_argument('--out', help='write everything reported as JSON')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs')
+    add_cfg_options_argument(parser)
     add_allow_partial_argument(parser)
     return parser.parse_args(argv)
 

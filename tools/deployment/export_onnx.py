@@ -36,10 +36,9 @@ import json
 import os.path as osp
 from typing import Dict, List, Optional
 
-from mmengine.config import DictAction
-
 import usdrl_mm  # noqa: F401  registries
 from usdrl_mm.apis import export
+from usdrl_mm.apis.arguments import add_cfg_options_argument
 from usdrl_mm.apis.inference import init_model
 
 
@@ -81,11 +80,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--rtol', type=float, default=1e-4)
     parser.add_argument('--atol', type=float, default=1e-5)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs')
+    add_cfg_options_argument(parser)
     return parser.parse_args(argv)
 
 

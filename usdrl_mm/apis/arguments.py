@@ -1,7 +1,10 @@
 """Command-line argument types shared by the tools."""
 import argparse
+import os
 import os.path as osp
 from typing import Tuple
+
+from mmengine.config import DictAction
 
 
 def parse_encoder(text: str) -> Tuple[str, str]:
@@ -20,3 +23,55 @@ def parse_encoder(text: str) -> Tuple[str, str]:
     if not osp.isfile(ckpt):
         raise argparse.ArgumentTypeError(f'checkpoint {ckpt} not found')
     return name, ckpt
+
+
+CFG_OPTIONS_HELP = 'override config settings, key=value pairs'
+
+
+def add_cfg_options_argument(parser: argparse.ArgumentParser,
+                             flag: str = '--cfg-options',
+                             help: str = CFG_OPTIONS_HELP) -> None:
+    """``--cfg-options key=value ...`` as MMAction2's tools take it
+    (mmengine's ``DictAction``: ``a.b=1 c="[x,y]"``)."""
+    parser.add_argument(flag, nargs='+', action=DictAction, help=help)
+
+
+def add_encoders_argument(parser: argparse.ArgumentParser) -> None:
+    """``--encoders NAME=CHECKPOINT ...`` (required), each checked by
+    :func:`parse_encoder`."""
+    parser.add_argument(
+        '--encoders',
+        nargs='+',
+        type=parse_encoder,
+        required=True,
+        metavar='NAME=CHECKPOINT')
+
+
+def add_img_shape_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--img-shape HEIGHT WIDTH``: the frame size 2D pose-estimator
+    keypoints in pixels are normalised by."""
+    parser.add_argument(
+        '--img-shape',
+        type=int,
+        nargs=2,
+        metavar=('HEIGHT', 'WIDTH'),
+        help=help)
+
+
+def add_launcher_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--launcher`` and ``--local-rank`` of ``tools/train.py`` and
+    ``tools/test.py``, as MMAction2's take them; call
+    :func:`export_local_rank` on the parsed arguments."""
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def export_local_rank(args: argparse.Namespace) -> None:
+    """``LOCAL_RANK`` from ``--local-rank`` where the launcher did not set
+    it (the old ``torch.distributed.launch`` passes the flag only)."""
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
