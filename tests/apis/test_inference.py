@@ -352,3 +352,29 @@ def test_persons_beyond_the_model_are_named(recognizer, monkeypatch):
         rtol=1e-5,
         atol=1e-6)
     assert logged == []  # no more persons than the model takes
+
+
+@pytest.mark.parametrize(
+    'backbone',
+    [
+        dict(),  # NTU's defaults
+        dict(num_joints=17, in_channels=2, num_persons=1, clip_len=32),
+        dict(skeleton=dict(layout='coco', num_person=1, coord_dims=2)),
+        dict(
+            skeleton=dict(layout='coco', coord_dims=3),
+            num_modalities=3,
+            num_joints=None),
+    ])
+def test_configured_geometry_is_what_the_built_encoder_takes(backbone):
+    from usdrl_mm.apis.inference import configured_geometry, encoder_geometry
+    cfg = Config.fromfile(REC_CFG)
+    cfg.merge_from_dict(TINY)
+    for key in ('num_joints', 'num_persons', 'in_channels'):
+        cfg.model.backbone.pop(key)
+    cfg.model.backbone.update(backbone)
+    expected = configured_geometry(cfg)
+    model = init_model(cfg)
+    assert encoder_geometry(model) == expected
+    assert expected['num_persons'] == backbone.get(
+        'num_persons',
+        backbone.get('skeleton', {}).get('num_person', 2))

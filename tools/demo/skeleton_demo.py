@@ -32,6 +32,7 @@ from torch import nn
 from usdrl_mm import apis
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
                                      add_img_shape_argument)
+from usdrl_mm.apis.inference import configured_geometry
 from usdrl_mm.datasets.converters.pose2d import check_max_persons
 from usdrl_mm.datasets.untrimmed_pose_dataset import frame_labels_from_segments
 from usdrl_mm.engine import add_allow_partial_argument
@@ -305,8 +306,9 @@ def run(args: argparse.Namespace) -> Dict:
             num_classes - dense,  # background
             'action classes (background excluded)' if dense else 'classes')
     # people kept per video of pose-estimator input: the model's persons
+    # (checked before the model is built)
     max_persons = check_max_persons(
-        cfg.model.backbone.get('num_persons', 2), 'model.backbone.num_persons')
+        configured_geometry(cfg)['num_persons'], 'model.backbone.num_persons')
     source = apis.load_skeletons(
         args.input,
         format=args.format,

@@ -48,6 +48,7 @@ from usdrl_mm.engine.checkpoint_fit import check_checkpoint_fit, state_dict_of
 from usdrl_mm.evaluation.functional import (DEFAULT_PROPOSAL, mean_filter,
                                             proposals_by_rule, stitch_windows,
                                             window_record)
+from usdrl_mm.models.backbones.skeleton_token_encoder import resolve_geometry
 from usdrl_mm.models.necks.usdrl_pool_neck import USDRLPoolNeck
 from usdrl_mm.structures.action_labels import pred_score_of
 from .config_lookup import ConfigLike, dataset_cfg, load_config, proposal_rule
@@ -381,8 +382,27 @@ def inference_skeleton(
     return sample
 
 
+def configured_geometry(cfg: ConfigLike) -> Dict[str, int]:
+    """Joints, channels, persons and clip length a config's backbone will
+    expect, resolved from its skeleton spec or its loose numbers as the
+    backbone resolves them, without building the model (to check inputs
+    and options before any weight is allocated). Built, the model gives
+    the same through :func:`encoder_geometry`."""
+    backbone = load_config(cfg).model.backbone
+    _, channels, joints, persons = resolve_geometry(
+        backbone.get('skeleton'), backbone.get('in_channels'),
+        backbone.get('num_joints'), backbone.get('num_persons'),
+        backbone.get('num_modalities', 1), backbone.get('type', 'backbone'))
+    return dict(
+        num_joints=joints,
+        in_channels=channels,
+        num_persons=persons,
+        clip_len=int(backbone.get('clip_len', 64)))
+
+
 def encoder_geometry(model: nn.Module) -> Dict[str, int]:
-    """Joints, channels, persons and clip length the backbone expects."""
+    """Joints, channels, persons and clip length the built backbone
+    expects."""
     backbone = model.backbone
     cfg = model.cfg.model.backbone
     return {

@@ -420,3 +420,17 @@ def test_cli_refuses_an_empty_split_unless_dropped(tmp_path, load_tool,
         data = pickle.load(f)
     assert data['split'] == {'train': ['walk']}
     assert check_annotation_file(data, require_label=False, layout='coco').ok
+
+
+def test_gated_matching_takes_the_most_pairs_within_reach():
+    from usdrl_mm.datasets.converters.pose2d import gated_matching
+
+    # (N=3 people, S=2 slots): person 0 fits slot 0 best, but taking it
+    # would leave slot 1 empty, as only person 0 can reach slot 1 cheaply
+    cost = np.array([[1., 2.], [1.5, 9.], [8., 9.]])
+    reach = np.full_like(cost, 5.)
+    rows, cols = gated_matching(cost, reach)
+    assert sorted(zip(rows.tolist(), cols.tolist())) == [(0, 1), (1, 0)]
+    # nothing within reach: no pair
+    rows, cols = gated_matching(cost, np.full_like(cost, .5))
+    assert rows.size == cols.size == 0

@@ -263,3 +263,16 @@ def test_the_widths_the_projector_and_heads_take():
     assert model.out_channels == yt.shape[-1] == ys.shape[-1] == 24
     assert model.pooled_channels == USDRLPoolNeck()((yt, ys)).shape[-1] == 48
     assert model.dense_channels == dense_tokens(yt, ys).shape[-1] == 48
+
+
+def test_clip_shape_is_the_shape_the_encoder_checks():
+    model = DSTE(
+        in_channels=2,
+        num_joints=17,
+        num_persons=1,
+        clip_len=16,
+        hidden_dim=16)
+    assert model.clip_shape == (1, 16, 17, 2)
+    model.check_input(torch.zeros(3, *model.clip_shape))
+    with pytest.raises(ValueError, match='num_joints'):
+        model.check_input(torch.zeros(3, 1, 16, 25, 2))

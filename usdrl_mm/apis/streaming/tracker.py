@@ -22,9 +22,10 @@ from typing import Optional
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from usdrl_mm.datasets.converters.pose2d import (DEFAULT_GATE, _gated_matching,
+from usdrl_mm.datasets.converters.pose2d import (DEFAULT_GATE,
                                                  check_max_persons,
                                                  check_tracking,
+                                                 gated_matching,
                                                  person_centres, person_sizes)
 
 
@@ -97,7 +98,7 @@ class PersonTracker:
             else:
                 reach = self.gate * np.maximum(
                     sizes[:, None], self._size[None, :self.num_slots])
-                rows, cols = _gated_matching(cost, reach)
+                rows, cols = gated_matching(cost, reach)
             local[rows] = cols
         position = {int(p): i for i, p in enumerate(candidates)}
         for p in by_score:

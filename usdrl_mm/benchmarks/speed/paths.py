@@ -103,14 +103,11 @@ class PathStep:
         self.model.train()
         self.optim = build_optim_wrapper(self.model, path_cfg.optim_wrapper)
         self.precision = optim_wrapper_precision(self.optim, self.device)
-        bb = path_cfg.model['backbone']
+        # (N, views, M, T, V, C): random clips of the built encoder's shape
         self.inputs = torch.randn(
             batch_size,
             views,
-            bb.get('num_persons', 2),
-            bb.get('clip_len', 64),
-            bb.get('num_joints', 25),
-            bb.get('in_channels', 3),
+            *self.model.backbone.clip_shape,
             device=self.device)
         self.flops: Optional[int] = count_flops(self) if flops else None
         if path_cfg.compile_backbone:  # in place, as CompileModulesHook does

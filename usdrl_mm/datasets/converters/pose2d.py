@@ -262,7 +262,7 @@ def _track(frames: Sequence[Frame], max_persons: int, tracking: str,
             if tracking == 'score':
                 rows, cols = linear_sum_assignment(cost)
             else:
-                rows, cols = _gated_matching(
+                rows, cols = gated_matching(
                     cost,
                     gate * np.maximum(sizes[:, None], size[None, :num_slots]))
             slot_of[rows] = cols
@@ -282,8 +282,8 @@ def _track(frames: Sequence[Frame], max_persons: int, tracking: str,
     return kp[order], score[order], placed
 
 
-def _gated_matching(cost: np.ndarray,
-                    reach: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+def gated_matching(cost: np.ndarray,
+                   reach: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """Rows and columns of the ``(N, S)`` matching that takes the most
     pairs with ``cost <= reach``, then the smallest summed cost; pairs
     beyond their reach are left out."""

@@ -175,9 +175,15 @@ class SkeletonTokenEncoder(BaseModule):
         return super().train(
             mode and (not self.frozen or self.frozen_train_mode))
 
+    @property
+    def clip_shape(self) -> Tuple[int, int, int, int]:
+        """``(M, T, V, C)``: the shape of one clip the encoder takes (the
+        MMAction2 GCN layout without the batch)."""
+        return (self.num_persons, self.clip_len, self.num_joints,
+                self.in_channels)
+
     def check_input(self, x: Tensor) -> None:
-        expected = (self.num_persons, self.clip_len, self.num_joints,
-                    self.in_channels)
+        expected = self.clip_shape
         if x.dim() != 5 or tuple(x.shape[1:]) != expected:
             raise ValueError(
                 f'{type(self).__name__} expects skeletons in the MMAction2 '
