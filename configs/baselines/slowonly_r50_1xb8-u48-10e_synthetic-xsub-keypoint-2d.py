@@ -41,6 +41,8 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCTHW_Heatmap'),
     dict(type='PackActionInputs')
 ]
+# loaders and schedule as in stgcn_1xb16-...synthetic...py: the two inherit
+# different MMAction2 recipes, so no base can hold them for both
 train_dataloader = dict(
     batch_size=8,
     num_workers=1,

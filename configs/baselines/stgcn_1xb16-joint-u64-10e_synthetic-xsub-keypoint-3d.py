@@ -21,6 +21,8 @@ val_pipeline = [
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs')
 ]
+# loaders and schedule as in slowonly_r50_1xb8-...synthetic...py: the two
+# inherit different MMAction2 recipes, so no base can hold them for both
 train_dataloader = dict(
     num_workers=1,
     dataset=dict(

@@ -4,6 +4,9 @@
 _base_ = 'mmaction::skeleton/stgcn/stgcn_8xb16-joint-u100-80e_ntu60-xsub-keypoint-3d.py'  # noqa: E501
 custom_imports = dict(imports=['usdrl_mm'], allow_failed_imports=False)
 
+# the same overrides as slowonly_r50_8xb16-...py: each inherits its own
+# MMAction2 recipe, whose keys a shared base could not replace (a key in two
+# bases)
 train_dataloader = dict(
     dataset=dict(dataset=dict(type='CheckedPoseDataset', num_classes=60)))
 val_dataloader = dict(dataset=dict(type='CheckedPoseDataset', num_classes=60))

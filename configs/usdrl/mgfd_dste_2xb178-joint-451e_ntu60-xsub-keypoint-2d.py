@@ -11,33 +11,25 @@
 #   the random linear map act on (x, y) only and masking zeroes a joint's
 #   score with it. Original 2D checkpoints therefore saw other inputs.
 # - joint corruption picks 15 of the 17 joints, as FoundSkelModel does (not
-#   the 60 % of the NTU base, which would be 10), so the view pipeline is
-#   restated with that count.
+#   the 60 % of the NTU base, which would be 10): the views of
+#   _base_/datasets/mgfd_4view_17joints.py.
 # - the skeleton spec says it once: COCO-17, 2 persons, (x, y) plus score.
 #   The dataset checks every sample against it (2 coordinates and a
 #   keypoint_score), the data preprocessor takes the bone parents and the
 #   coordinate channels from it.
 # FoundSkelModel's own example ran this with lr 1e-4 and batch 384 on 4 GPUs
 # (design.md §10.1); the 3D recipe (lr 5e-4, batch 356) is kept here.
-_base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
+_base_ = [
+    './mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py',
+    '../_base_/datasets/mgfd_4view_17joints.py'
+]
 
 ann_file = 'data/skeleton/ntu60_2d.pkl'
 skeleton = dict(layout='coco', num_person=2, coord_dims=2, with_score=True)
 # (x, y, score): bone and motion average the score, as JointToBone does
 model = dict(
     data_preprocessor=dict(skeleton=skeleton), backbone=dict(num_joints=17))
-view_pipeline = [
-    dict(type='TemporalCropResize', clip_len=64, ratio=(0.1, 1.0), min_len=64),
-    dict(
-        type='RandomChoice',
-        transforms=[
-            [dict(type='RandomJointMask', num_augmented_joints=15)],
-            [dict(type='RandomJointLinearMap', num_augmented_joints=15)],
-            [dict(type='RandomSkeletonShear', magnitude=1.0)],
-        ],
-        prob=[0.25, 0.25, 0.5]),
-    dict(type='FormatGCNInput', num_person=2),
-]
+view_pipeline = {{_base_.view_pipeline_17joints}}
 train_pipeline = [
     dict(type='PreNormalize2D'),
     dict(type='SkeletonMultiView', num_views=4, transforms=view_pipeline),

@@ -12,27 +12,19 @@
 # left hip -> left shoulder along +z, no x alignment); it leaves those
 # arrays unchanged and normalises raw ones the same way. Joint corruption
 # picks 15 of the 17 joints as FoundSkelModel does (not the 60 % of the NTU
-# base, 10 here), so the view pipeline is restated with that count. The
+# base, 10 here): the views of _base_/datasets/mgfd_4view_17joints.py. The
 # skeleton spec (17 joints, 2 persons, x y z) is checked against every
 # sample and gives the data preprocessor its bone parents.
-_base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
+_base_ = [
+    './mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py',
+    '../_base_/datasets/mgfd_4view_17joints.py'
+]
 
 ann_file = 'data/skeleton/uavhuman_v1.pkl'
 skeleton = dict(layout='uav-human', num_person=2, coord_dims=3)
 model = dict(
     data_preprocessor=dict(skeleton=skeleton), backbone=dict(num_joints=17))
-view_pipeline = [
-    dict(type='TemporalCropResize', clip_len=64, ratio=(0.1, 1.0), min_len=64),
-    dict(
-        type='RandomChoice',
-        transforms=[
-            [dict(type='RandomJointMask', num_augmented_joints=15)],
-            [dict(type='RandomJointLinearMap', num_augmented_joints=15)],
-            [dict(type='RandomSkeletonShear', magnitude=1.0)],
-        ],
-        prob=[0.25, 0.25, 0.5]),
-    dict(type='FormatGCNInput', num_person=2),
-]
+view_pipeline = {{_base_.view_pipeline_17joints}}
 train_pipeline = [
     dict(
         type='PreNormalize3DPerFrame',

@@ -1,15 +1,13 @@
 # The tiny synthetic pretraining run of the DSTE config with an STTR
 # encoder of the same width (minutes on 2 CPU cores).
-_base_ = ['./mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py']
+_base_ = [
+    '../_base_/models/mgfd_sttr.py',
+    '../_base_/datasets/synthetic_xsub_mgfd_4view.py',
+    '../_base_/schedules/adam_2e-3_24e.py', '../_base_/default_runtime.py'
+]
 
-# the geometry as a skeleton spec (design.md §21); the projector follows the
-# encoder width
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='STTR',
-        skeleton=dict(layout='nturgb+d', num_person=2, coord_dims=3),
-        clip_len=64,
-        hidden_dim=64,
-        num_heads=1,
-        num_layers=2))
+# the projector follows the encoder width (the geometry is the base's
+# skeleton spec, design.md §21)
+model = dict(backbone=dict(hidden_dim=64))
+default_hooks = dict(
+    logger=dict(interval=5), checkpoint=dict(interval=8, max_keep_ckpts=2))

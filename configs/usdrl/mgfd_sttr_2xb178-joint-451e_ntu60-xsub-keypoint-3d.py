@@ -1,20 +1,12 @@
 # USDRL (STTR) pretraining on NTU-60 cross-subject, joint stream: the MG-FD
 # recipe of the DSTE config with the plain transformer encoder (design.md §5);
 # AAAI'25 Table 1 lists 84.2 linear top-1 for it (85.2 for DSTE).
-_base_ = ['./mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d.py']
+_base_ = [
+    '../_base_/models/mgfd_sttr.py',
+    '../_base_/datasets/ntu60_xsub_mgfd_4view.py',
+    '../_base_/schedules/adam_5e-4_451e.py', '../_base_/default_runtime.py'
+]
 
-# _delete_ drops the DSTE-only keys (alpha, gap, kernel_size, ...). The
-# geometry is the skeleton spec (design.md §21): NTU's 25 joints, the two
-# persons FormatGCNInput(num_person=2) pads to, 3D coordinates; the encoder
-# reads in_channels=3, num_joints=25 and num_persons=2 from it.
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='STTR',
-        skeleton=dict(layout='nturgb+d', num_person=2, coord_dims=3),
-        clip_len=64,
-        hidden_dim=1024,
-        num_heads=1,
-        num_layers=2,
-        ffn_dim=1024,
-        dropout=0.))
+model = dict(backbone=dict(ffn_dim=1024, dropout=0.))
+# checkpoints every 50 epochs, as the original
+default_hooks = dict(checkpoint=dict(interval=50, max_keep_ckpts=3))

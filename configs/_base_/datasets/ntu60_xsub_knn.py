@@ -29,5 +29,5 @@ test_dataloader = dict(
             split='xsub_val',
             test_mode=True,
             pipeline=test_pipeline)))
-test_evaluator = [dict(type='KNNMetric', ks=(1, ))]
+test_evaluator = [dict(type='KNNMetric', ks=(1, 5, 20))]
 test_cfg = dict(type='TestLoop')

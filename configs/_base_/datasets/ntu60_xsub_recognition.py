@@ -14,6 +14,8 @@ clip_pipeline = [
 train_pipeline = clip_pipeline
 test_pipeline = clip_pipeline
 
+# the loader settings of the other dataset bases, restated: sibling bases
+# cannot share a dataloader dict (a key in two bases is an error)
 train_dataloader = dict(
     batch_size=512,
     num_workers=8,

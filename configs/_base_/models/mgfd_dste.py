@@ -2,25 +2,9 @@
 # Sizes and weights as the original (design.md §4, §6, §7). The projector
 # takes its width from the built encoder (backbone.out_channels, design.md
 # §21), so a config that changes hidden_dim changes only that.
+_base_ = ['./dste.py']
 model = dict(
     type='MGFD',
-    # NTU's layout 'nturgb+d' (the default); another skeleton sets layout=
-    # or a skeleton spec, skeleton=dict(layout=..., coord_dims=...)
-    data_preprocessor=dict(type='SkeletonDataPreprocessor', modality='joint'),
-    backbone=dict(
-        type='DSTE',
-        in_channels=3,
-        num_joints=25,
-        num_persons=2,
-        clip_len=64,
-        hidden_dim=1024,
-        num_heads=1,
-        num_layers=2,
-        alpha=0.5,
-        gap=4,
-        kernel_size=1,
-        mlp_ratio=2.,
-        drop_path=0.1),
     neck=dict(type='USDRLPoolNeck'),
     projector=dict(type='MGFDProjector'),
     head=dict(

@@ -1,18 +1,16 @@
-_base_ = ['./dste-finetune_1xb128-joint-100e_ntu60-xsub-keypoint-3d.py']
+_base_ = [
+    '../../_base_/models/dste_recognizer.py',
+    '../../_base_/datasets/ntu60_xview_recognition.py',
+    '../../_base_/schedules/adamw_finetune_100e.py',
+    '../../_base_/default_runtime.py'
+]
 model = dict(
     backbone=dict(
         init_cfg=dict(
             checkpoint=(
                 'work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xview-keypoint-3d/'
                 'epoch_451.pth'))))
-train_dataloader = dict(
-    dataset=dict(
-        ann_file='data/skeleton/ntu60_3d.pkl',
-        split='xview_train',
-        num_classes=60))
-val_dataloader = dict(
-    dataset=dict(
-        ann_file='data/skeleton/ntu60_3d.pkl',
-        split='xview_val',
-        num_classes=60))
+train_dataloader = dict(batch_size=128)
+val_dataloader = dict(batch_size=128)
 test_dataloader = val_dataloader
+default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=1))

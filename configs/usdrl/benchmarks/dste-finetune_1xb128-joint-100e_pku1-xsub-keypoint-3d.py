@@ -2,22 +2,20 @@
 # (tools/data/convert_pku_mmd.py --trimmed-out), cross-subject: the NTU-60
 # protocol with 51 classes and mean-class accuracy beside top-1 (no PKU-MMD I
 # fine-tuning protocol was published).
-_base_ = ['./dste-finetune_1xb128-joint-100e_ntu60-xsub-keypoint-3d.py']
-
-ann_file = 'data/skeleton/pkummd1_3d_trimmed.pkl'
+_base_ = [
+    '../../_base_/models/dste_recognizer.py',
+    '../../_base_/datasets/pku1_xsub_recognition.py',
+    '../../_base_/schedules/adamw_finetune_100e.py',
+    '../../_base_/default_runtime.py'
+]
 model = dict(
+    cls_head=dict(num_classes=51),
     backbone=dict(
         init_cfg=dict(
             checkpoint=(
                 'work_dirs/mgfd_dste_2xb178-joint-451e_pku1-xsub-keypoint-3d/'
-                'epoch_451.pth'))),
-    cls_head=dict(num_classes=51))
-train_dataloader = dict(dataset=dict(ann_file=ann_file, num_classes=51))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, num_classes=51))
+                'epoch_451.pth'))))
+train_dataloader = dict(batch_size=128)
+val_dataloader = dict(batch_size=128)
 test_dataloader = val_dataloader
-val_evaluator = [
-    dict(
-        type='AccMetric',
-        metric_list=('top_k_accuracy', 'mean_class_accuracy'))
-]
-test_evaluator = val_evaluator
+default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=1))

@@ -1,6 +1,5 @@
-_base_ = ['./dste-knn_1xb128-joint_ntu60-xsub-keypoint-3d.py']
-test_dataloader = dict(
-    dataset=dict(
-        gallery=dict(
-            ann_file='data/skeleton/ntu60_3d.pkl', split='xview_train'),
-        query=dict(ann_file='data/skeleton/ntu60_3d.pkl', split='xview_val')))
+_base_ = [
+    '../../_base_/models/dste_knn.py',
+    '../../_base_/datasets/ntu60_xview_knn.py',
+    '../../_base_/default_runtime.py'
+]

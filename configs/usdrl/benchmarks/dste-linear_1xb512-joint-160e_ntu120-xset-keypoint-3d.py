@@ -1,4 +1,9 @@
-_base_ = ['./dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d.py']
+_base_ = [
+    '../../_base_/models/dste_linear.py',
+    '../../_base_/datasets/ntu120_xset_recognition.py',
+    '../../_base_/schedules/sgd_linear_160e.py',
+    '../../_base_/default_runtime.py'
+]
 model = dict(
     cls_head=dict(num_classes=120),
     backbone=dict(
@@ -6,14 +11,4 @@ model = dict(
             checkpoint=(
                 'work_dirs/mgfd_dste_2xb178-joint-451e_ntu120-xset-keypoint-3d/'
                 'epoch_451.pth'))))
-train_dataloader = dict(
-    dataset=dict(
-        ann_file='data/skeleton/ntu120_3d.pkl',
-        split='xset_train',
-        num_classes=120))
-val_dataloader = dict(
-    dataset=dict(
-        ann_file='data/skeleton/ntu120_3d.pkl',
-        split='xset_val',
-        num_classes=120))
-test_dataloader = val_dataloader
+default_hooks = dict(checkpoint=dict(interval=20, max_keep_ckpts=1))

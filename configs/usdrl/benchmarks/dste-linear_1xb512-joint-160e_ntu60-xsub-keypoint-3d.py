@@ -4,14 +4,13 @@
 #   python tools/train.py CONFIG --cfg-options \
 #       model.backbone.init_cfg.checkpoint=work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d/epoch_451.pth
 _base_ = [
-    '../../_base_/models/dste_recognizer.py',
+    '../../_base_/models/dste_linear.py',
     '../../_base_/datasets/ntu60_xsub_recognition.py',
     '../../_base_/schedules/sgd_linear_160e.py',
     '../../_base_/default_runtime.py'
 ]
 model = dict(
     backbone=dict(
-        frozen=True,
         init_cfg=dict(
             checkpoint=(
                 'work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xsub-keypoint-3d/'

@@ -1,4 +1,9 @@
-_base_ = ['./dste-linear_1xb512-joint-160e_ntu60-xsub-keypoint-3d.py']
+_base_ = [
+    '../../_base_/models/dste_linear.py',
+    '../../_base_/datasets/pku2_xsub_recognition.py',
+    '../../_base_/schedules/sgd_linear_160e.py',
+    '../../_base_/default_runtime.py'
+]
 model = dict(
     cls_head=dict(num_classes=51),
     backbone=dict(
@@ -15,15 +20,5 @@ train_pipeline = [
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs'),
 ]
-train_dataloader = dict(
-    dataset=dict(
-        ann_file='data/skeleton/pkummd2_3d.pkl',
-        split='xsub_train',
-        num_classes=51,
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    dataset=dict(
-        ann_file='data/skeleton/pkummd2_3d.pkl',
-        split='xsub_val',
-        num_classes=51))
-test_dataloader = val_dataloader
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+default_hooks = dict(checkpoint=dict(interval=20, max_keep_ckpts=1))

@@ -1,25 +1,25 @@
 # The demo fine-tuning (dste-tiny-finetune_...synthetic...) on the PKU-MMD I
 # action clips, cross-subject, 51 classes, 10 epochs (1 of warm-up) for 2 CPU
 # cores; mean-class accuracy beside top-1.
-_base_ = ['./dste-tiny-finetune_1xb32-joint-20e_synthetic-xsub-keypoint-3d.py']
-
-ann_file = 'data/skeleton/pkummd1_3d_trimmed.pkl'
+_base_ = [
+    '../../_base_/models/dste_recognizer.py',
+    '../../_base_/datasets/pku1_xsub_recognition_cpu.py',
+    '../../_base_/schedules/adamw_finetune_20e.py',
+    '../../_base_/default_runtime.py'
+]
 model = dict(
     backbone=dict(
+        hidden_dim=64,
         init_cfg=dict(checkpoint='work_dirs/'
                       'mgfd_dste-tiny_1xb64-joint-12e_pku1-xsub-keypoint-3d/'
                       'epoch_12.pth')),
     cls_head=dict(num_classes=51))
-train_dataloader = dict(dataset=dict(ann_file=ann_file, num_classes=51))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, num_classes=51))
-test_dataloader = val_dataloader
-val_evaluator = [
-    dict(
-        type='AccMetric',
-        metric_list=('top_k_accuracy', 'mean_class_accuracy'))
-]
-test_evaluator = val_evaluator
+train_dataloader = dict(batch_size=32)
+default_hooks = dict(
+    logger=dict(interval=10), checkpoint=dict(interval=10, max_keep_ckpts=1))
 
+# 10 epochs: the base's two schedulers restated whole (a child cannot patch
+# one item of a list)
 param_scheduler = [
     dict(
         type='LinearLR',

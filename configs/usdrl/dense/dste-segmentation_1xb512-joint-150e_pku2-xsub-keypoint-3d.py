@@ -11,11 +11,5 @@ ann_file = 'data/skeleton/pkummd2_untrimmed_3d.pkl'
 train_dataloader = dict(dataset=dict(ann_file=ann_file))
 val_dataloader = dict(dataset=dict(ann_file=ann_file))
 test_dataloader = val_dataloader
-val_evaluator = [
-    dict(
-        type='SegmentationMetric',
-        taus=(0.1, 0.25, 0.5),
-        background=None,
-        extra_backgrounds=(0, ))
-]
+val_evaluator = [{{_base_.segmentation_metric}}]
 test_evaluator = val_evaluator

@@ -19,15 +19,8 @@ train_dataloader = dict(
     dataset=dict(ann_file=ann_file, num_classes=51, stride=64))
 val_dataloader = dict(dataset=dict(ann_file=ann_file, num_classes=51))
 test_dataloader = val_dataloader
-val_evaluator = [
-    dict(
-        type='PKUDetectionMetric',
-        num_classes=51,
-        proposal=dict(method='class_runs', threshold=0.02, smooth=1),
-        iou_thrs=(0.1, 0.3, 0.5),
-        video_iou_thr=0.5),
-    dict(type='SegmentationMetric', background=0, smooth=15)
-]
+val_evaluator = [{{_base_.pku1_detection_metric}},
+                 dict(type='SegmentationMetric', background=0, smooth=15)]
 test_evaluator = val_evaluator
 
 train_cfg = dict(max_epochs=5, val_begin=5, val_interval=5)
