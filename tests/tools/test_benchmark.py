@@ -17,6 +17,8 @@ import sys
 import pytest
 import torch
 
+from usdrl_mm.benchmarks.speed.memory import KINDS
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = 'tools/analysis_tools/benchmark.py'
 TINY = 'configs/usdrl/mgfd_dste-tiny{}_1xb64-joint-24e_synthetic-' \
@@ -282,12 +284,15 @@ def test_original_against_usdrl_mm(tmp_path, tool_env):
             r['original_step_s'] / r['step_s'], rel=1e-9)
         assert r['speedup_over_original_round_median'] > 0
         assert r['torch_threads'] == 1
+        # each step's peak, measured alone in a fresh process
+        assert r['peak_mem_kind'] in KINDS and r['peak_mem_mib'] > 0
     # one model, two wrappers: nearly the same counted work. Not equal: in
     # fp32 the fused attention's backward recomputes the scores (one more
     # product), the bf16 CPU path saves them (batched products)
     assert rows[2]['flops'] < rows[1]['flops'] <= 1.1 * rows[2]['flops']
     table = [line for line in printed.splitlines() if line.startswith('| ')]
     assert len(table) == 4 and 'GFLOP/s' in table[0]
+    assert 'peak memory (MiB)' in table[0]
     assert 'round 2/2' in printed
 
 

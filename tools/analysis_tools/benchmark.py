@@ -191,6 +191,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--batch-size', type=int, default=32)
     p.add_argument('--rounds', type=int, default=5)
     p.add_argument('--warmup', type=int, default=1)
+    p.add_argument(
+        '--no-memory',
+        action='store_true',
+        help='skip the peak memory (a fresh process per step)')
     add_cfg_options_argument(p)
     p.add_argument('--out', help='also write the rows as JSON here')
     add_flops(p)
@@ -279,7 +283,8 @@ def original_rows(cfg, args: argparse.Namespace, device) -> List[Dict]:
         original_xcorr_weight=args.original_xcorr_weight,
         flops=not args.no_flops,
         gemm_sizes=args.gemm_sizes,
-        seed=args.seed)
+        seed=args.seed,
+        memory=not args.no_memory)
 
 
 def main(argv=None) -> Result:

@@ -15,8 +15,10 @@ measurement of ``usdrl_mm.benchmarks.speed`` reports.
   ``'cpu_ru_maxrss_delta'``), a lower bound when the process was larger
   earlier. Data-loader workers are other processes and are not counted.
 """
+import multiprocessing
 import resource
-from typing import Optional
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Dict, Optional
 
 import torch
 
@@ -94,3 +96,12 @@ class PeakMemory:
         else:
             peak = status_kib('VmHWM')
         return max(peak - self.base_kib, 0) * 1024 / MIB
+
+
+def in_fresh_process(measure: Callable[..., Dict], *args, **kwargs) -> Dict:
+    """``measure(*args, **kwargs)`` in a new (spawned) python process: a
+    peak measured there starts from an empty heap, not from memory another
+    measurement freed. ``measure`` must be importable by name."""
+    context = multiprocessing.get_context('spawn')
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(measure, *args, **kwargs).result()

@@ -57,12 +57,14 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
+from mmengine.registry import init_default_scope
 from torch import nn
 
 from .flops import count_flops, flop_columns, flop_fields
+from .memory import PeakMemory, in_fresh_process
 from .rates import speed_summary
 from .steps import build_training
-from .tables import markdown_table, rate_columns
+from .tables import markdown_table, memory_column, rate_columns
 from .timing import interleave, machine_fields
 
 #: The files read from the original checkout, relative to its root.
@@ -413,6 +415,61 @@ class UsdrlMMStep:
 ROWS = ('original', 'usdrl_mm-fp32', 'usdrl_mm-recipe')
 
 
+def build_steps(cfg: Config,
+                original_repo: str,
+                device: torch.device,
+                hidden_dim: int = 256,
+                batch_size: int = 32,
+                original_precision: str = 'fp32',
+                original_xcorr_weight: float = 0.0,
+                seed: int = 0,
+                names: Sequence[str] = ROWS) -> Dict[str, Callable[[], None]]:
+    """The steps ``names`` (of :data:`ROWS`) on one random batch drawn from
+    ``seed``: the original's and usdrl_mm's in fp32 and as the recipe runs
+    it."""
+    if batch_size < 2:
+        raise ComparisonError('batch statistics need batch_size >= 2')
+    geometry = config_geometry(cfg)
+    generator = torch.Generator().manual_seed(seed)
+    # (N, 4 views, M, T, V, C)
+    inputs = torch.randn(
+        batch_size, VIEWS, *geometry, generator=generator).to(device)
+    steps = {}
+    for name in names:
+        if name == 'original':
+            code = load_original(original_repo)
+            step = OriginalStep(code, original_model_kwargs(cfg, hidden_dim),
+                                inputs, original_precision,
+                                original_xcorr_weight, seed)
+            check_token_counts(step.model, geometry, code.model_file)
+        else:
+            step = UsdrlMMStep(
+                usdrl_mm_config(
+                    cfg, hidden_dim, plain=name == 'usdrl_mm-fp32'), inputs,
+                seed)
+        steps[name] = step
+    return steps
+
+
+def step_peak_memory(name: str, cfg: Config, original_repo: str, device: str,
+                     threads: int, **kwargs) -> Dict:
+    """Peak memory of building the step ``name`` and running two steps, in
+    this process (:func:`measure_original` calls it in a fresh one per row,
+    so that no row inherits another's freed memory); ``kwargs`` go to
+    :func:`build_steps`."""
+    import usdrl_mm  # noqa: F401  registries, in a spawned process
+    init_default_scope('mmaction')
+    torch.set_num_threads(threads)
+    memory = PeakMemory(torch.device(device))
+    memory.start()
+    step = build_steps(
+        cfg, original_repo, torch.device(device), names=(name, ),
+        **kwargs)[name]
+    for _ in range(2):
+        step()
+    return dict(peak_mem_mib=memory.peak_mib(), peak_mem_kind=memory.kind)
+
+
 def measure_original(cfg: Config,
                      config_path: str,
                      original_repo: str,
@@ -426,39 +483,29 @@ def measure_original(cfg: Config,
                      flops: bool = True,
                      gemm_sizes: Optional[Sequence[int]] = None,
                      seed: int = 0,
+                     memory: bool = True,
                      log=print) -> List[Dict]:
-    """One row per step of :data:`ROWS` (see the module docstring).
-    ``log`` gets notes and a line per round (``None``: silent)."""
+    """One row per step of :data:`ROWS` (see the module docstring), with
+    the peak memory of each step measured in a fresh process (NaN without
+    ``memory``). ``log`` gets notes and a line per round (``None``:
+    silent)."""
     if rounds < 1 or warmup < 0:
         raise ValueError('need rounds >= 1 and warmup >= 0')
-    if batch_size < 2:
-        raise ComparisonError('batch statistics need batch_size >= 2')
     device = torch.device(device)
-    code = load_original(original_repo)
-    model_kwargs = original_model_kwargs(cfg, hidden_dim)
-    geometry = config_geometry(cfg)
     ours_xcorr = float(
         cfg.model.head.get('loss_xcorr', {}).get('loss_weight', 0.0))
     if log is not None and ours_xcorr != original_xcorr_weight:
         log(f'note: the config weighs the cross-correlation term '
             f'{ours_xcorr:g}, the original step {original_xcorr_weight:g}; '
             'the objectives differ by that term')
-    generator = torch.Generator().manual_seed(seed)
-    inputs = torch.randn(
-        batch_size, VIEWS, *geometry, generator=generator).to(device)
-    original = OriginalStep(code, model_kwargs, inputs, original_precision,
-                            original_xcorr_weight, seed)
-    check_token_counts(original.model, geometry, code.model_file)
-    steps = {
-        'original':
-        original,
-        'usdrl_mm-fp32':
-        UsdrlMMStep(
-            usdrl_mm_config(cfg, hidden_dim, plain=True), inputs, seed),
-        'usdrl_mm-recipe':
-        UsdrlMMStep(
-            usdrl_mm_config(cfg, hidden_dim, plain=False), inputs, seed),
-    }
+    step_kwargs = dict(
+        hidden_dim=hidden_dim,
+        batch_size=batch_size,
+        original_precision=original_precision,
+        original_xcorr_weight=original_xcorr_weight,
+        seed=seed)
+    steps = build_steps(cfg, original_repo, device, **step_kwargs)
+    repo = steps['original'].code.repo
     counted = {
         name: count_flops(step) if flops else None
         for name, step in steps.items()
@@ -484,7 +531,7 @@ def measure_original(cfg: Config,
                         gemm_sizes))
         row.update(
             config=osp.splitext(osp.basename(config_path))[0],
-            original_repo=code.repo,
+            original_repo=repo,
             hidden_dim=hidden_dim,
             batch_size=batch_size,
             rounds=rounds,
@@ -493,6 +540,15 @@ def measure_original(cfg: Config,
                                if name == 'original' else ours_xcorr))
         row.update(machine_fields(device))
         rows.append(row)
+    del steps
+    for row in rows:
+        if memory:
+            row.update(
+                in_fresh_process(step_peak_memory, row['row'], cfg,
+                                 original_repo, str(device),
+                                 torch.get_num_threads(), **step_kwargs))
+        else:
+            row.update(peak_mem_mib=float('nan'), peak_mem_kind='')
     return rows
 
 
@@ -507,5 +563,6 @@ def original_table(rows: Sequence[Dict]) -> str:
          lambda r: f"{r['speedup_over_original']:.2f}x; "
          f"{r['speedup_over_original_round_median']:.2f}x"),
         *flop_columns(),
+        memory_column(),
     ]
     return markdown_table(columns, rows)

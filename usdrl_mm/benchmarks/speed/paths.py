@@ -27,8 +27,6 @@ runs the same FLOPs), and every row gives its achieved GFLOP/s and fraction
 of the measured GEMM peak of its precision (:mod:`.flops`).
 """
 import copy
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from typing import Dict, List, Optional, Sequence
 
 import torch
@@ -38,7 +36,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
 from .flops import count_flops, flop_columns, flop_fields
-from .memory import PeakMemory
+from .memory import PeakMemory, in_fresh_process
 from .precision import optim_wrapper_precision
 from .rates import speed_summary
 from .tables import markdown_table, memory_column, rate_columns
@@ -141,10 +139,8 @@ def path_peak_memory(path_cfg: ConfigDict, batch_size: int, views: int,
 def peak_memory_in_fresh_process(path_cfg: ConfigDict, batch_size: int,
                                  views: int, device: torch.device) -> Dict:
     """:func:`path_peak_memory` in a new (spawned) python process."""
-    context = multiprocessing.get_context('spawn')
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
-        return pool.submit(path_peak_memory, path_cfg, batch_size, views,
-                           str(device), torch.get_num_threads()).result()
+    return in_fresh_process(path_peak_memory, path_cfg, batch_size, views,
+                            str(device), torch.get_num_threads())
 
 
 def measure_paths(cfg: Config,
