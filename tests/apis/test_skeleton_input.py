@@ -14,7 +14,7 @@ import torch
 
 from usdrl_mm.apis import (ModelInput, SkeletonFile, check_skeleton,
                            detect_format, extract_features,
-                           inference_recognizer, inference_segmentor,
+                           inference_action_segmentor, inference_recognizer,
                            init_model, load_skeletons, skeleton_input)
 from usdrl_mm.apis.skeleton_input import MIN_FRAMES, as_annotations
 from usdrl_mm.datasets.converters import convert_pose_videos, read_mmpose_file
@@ -419,14 +419,14 @@ def test_dense_inference_from_files(files):
     dense = init_model(DENSE, cfg_options=TINY)
     seq = np.random.default_rng(1).normal(size=(1, 90, 25, 3))
     np.save(root / 'seq.npy', seq.astype(np.float32))
-    from_file = inference_segmentor(dense, str(root / 'seq.npy'))
-    from_array = inference_segmentor(dense, seq.astype(np.float32))
+    from_file = inference_action_segmentor(dense, str(root / 'seq.npy'))
+    from_array = inference_action_segmentor(dense, seq.astype(np.float32))
     np.testing.assert_allclose(from_file['scores'], from_array['scores'])
     with pytest.raises(ValueError, match=r'one untrimmed sequence.*index='):
-        inference_segmentor(dense, str(root / 'ann.pkl'))
+        inference_action_segmentor(dense, str(root / 'ann.pkl'))
     one = load_skeletons(root / 'ann.pkl', index='a')
     assert isinstance(one, SkeletonFile)
-    assert inference_segmentor(dense, one)['labels'].shape == (40, )
+    assert inference_action_segmentor(dense, one)['labels'].shape == (40, )
 
 
 def ragged() -> np.ndarray:

@@ -15,8 +15,9 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import pseudo_collate
 
 from usdrl_mm.apis import (StreamingDetector, StreamingRecognizer,
-                           inference_action_detector, inference_recognizer,
-                           inference_segmentor, init_model, init_stream)
+                           inference_action_detector,
+                           inference_action_segmentor, inference_recognizer,
+                           init_model, init_stream)
 from usdrl_mm.apis.streaming import (FrameBuffer, OnlineSegments,
                                      PersonTracker, config_rule)
 from usdrl_mm.benchmarks.streaming import (benchmark_streaming,
@@ -160,7 +161,7 @@ def test_default_modes_follow_the_encoder(dense, causal_dense):
 
 
 def test_stitched_stream_equals_the_offline_detector(dense):
-    """Scores and segments equal inference_segmentor /
+    """Scores and segments equal inference_action_segmentor /
     inference_action_detector on the whole sequence, the tail window
     included; each frame is final clip_len frames after it (or at the
     flush), reported once, in order."""
@@ -174,7 +175,7 @@ def test_stitched_stream_equals_the_offline_detector(dense):
     np.testing.assert_array_equal(frames, np.arange(num_frames))
     np.testing.assert_array_equal(reported,
                                   np.minimum(frames + CLIP, num_frames - 1))
-    offline = inference_segmentor(dense, seq)['scores']
+    offline = inference_action_segmentor(dense, seq)['scores']
     np.testing.assert_allclose(scores, offline, atol=ATOL)
     segments = [s for u in updates for s in u.segments]
     expected = inference_action_detector(dense, seq, RUNS)
@@ -192,7 +193,7 @@ def test_a_stream_shorter_than_the_window(dense):
     assert all(len(u.frames) == 0 for u in updates[:-1])
     np.testing.assert_allclose(
         updates[-1].frame_scores,
-        inference_segmentor(dense, seq)['scores'],
+        inference_action_segmentor(dense, seq)['scores'],
         atol=ATOL)
 
 

@@ -11,8 +11,9 @@ import pytest
 import torch
 
 from tools.demo import stream_demo
-from usdrl_mm.apis import (inference_action_detector, inference_recognizer,
-                           inference_segmentor, init_model, load_skeletons)
+from usdrl_mm.apis import (inference_action_detector,
+                           inference_action_segmentor, inference_recognizer,
+                           init_model, load_skeletons)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 REC_2D = osp.join(
@@ -147,7 +148,7 @@ def test_detection_frame_labels_and_segments(models, tmp_path, capsys):
     result = json.loads(out.read_text())
     model = init_model(config, ckpt)
     source = load_skeletons(frames, layout='openpose-body25')
-    offline = inference_segmentor(model, source)['labels'] - 1
+    offline = inference_action_segmentor(model, source)['labels'] - 1
     assert result['frame_labels'] == offline.tolist()
     assert len(set(offline.tolist())) > 1
     assert 'from frame 0:' in printed and 'segment [' in printed

@@ -193,7 +193,7 @@ def run_dense(model: nn.Module, source: apis.SkeletonFile, task: str,
         settings = dict(proposal=rule)
     else:
         smooth = apis.segmentation_smooth(model.cfg)
-        result = apis.inference_segmentor(model, source, smooth=smooth)
+        result = apis.inference_action_segmentor(model, source, smooth=smooth)
         segments, scores = result['segments'], result['scores']
         frame_labels = result['labels'] - 1  # background 0 -> -1
         settings = dict(smooth=smooth)

@@ -9,7 +9,7 @@ Two sets of entry points:
   (ST-GCN, ...) alike.
 - The project's: :func:`init_model`, :func:`inference_recognizer`,
   :func:`extract_features`, :func:`inference_action_detector` and
-  :func:`inference_segmentor`, which take the arrays and files below and
+  :func:`inference_action_segmentor`, which take the arrays and files below and
   return plain dicts and arrays.
 
 Skeletons are MMAction2 ``(M, T, V, C)`` arrays (persons, frames, joints,
@@ -65,8 +65,8 @@ __all__ = [
     'DEFAULT_PROPOSAL', 'ConfigLike', 'SkeletonInput', 'PoseResults',
     'init_model', 'init_recognizer', 'inference_skeleton',
     'pose_results_to_annotation', 'extract_features', 'inference_recognizer',
-    'inference_action_detector', 'inference_detector', 'inference_segmentor',
-    'label_runs'
+    'inference_action_detector', 'inference_action_segmentor',
+    'inference_detector', 'inference_segmentor', 'label_runs'
 ]
 
 
@@ -359,7 +359,7 @@ def inference_skeleton(
             trained on, or NaN / inf scores.
         TypeError: When the model does not predict class scores (a dense
             model: use :func:`inference_action_detector` or
-            :func:`inference_segmentor`).
+            :func:`inference_action_segmentor`).
     """
     anno = pose_results_to_annotation(pose_results, img_shape)
     expected = _known_model_input(model)
@@ -377,7 +377,8 @@ def inference_skeleton(
         raise TypeError(
             'inference_skeleton needs a recognizer that '
             'predicts class scores; for a dense model use '
-            'inference_action_detector or inference_segmentor') from None
+            'inference_action_detector or inference_action_segmentor'
+        ) from None
     check_output(scores, 'pose_results', 'class scores')
     return sample
 
@@ -757,6 +758,20 @@ def inference_action_detector(model: nn.Module,
 _deprecation_warned: set = set()
 
 
+def _warn_renamed(old: str, new: str, clash: str) -> None:
+    """A ``DeprecationWarning``, once per process, that ``old`` is now
+    ``new`` because it clashed with ``clash``."""
+    if old in _deprecation_warned:
+        return
+    _deprecation_warned.add(old)
+    warnings.warn(
+        f'usdrl_mm.apis.{old} is deprecated and will be removed in the next '
+        f'release: call {new} (same arguments and result); the old name '
+        f'clashes with {clash}',
+        DeprecationWarning,
+        stacklevel=3)
+
+
 def inference_detector(model: nn.Module,
                        sequence: SkeletonInput,
                        proposal: Optional[Mapping] = None,
@@ -765,15 +780,8 @@ def inference_detector(model: nn.Module,
     with MMDetection's ``inference_detector``); it warns once per process
     (``DeprecationWarning``) and will be removed in the release after
     0.1."""
-    if 'inference_detector' not in _deprecation_warned:
-        _deprecation_warned.add('inference_detector')
-        warnings.warn(
-            'usdrl_mm.apis.inference_detector is deprecated and will be '
-            'removed in the next release: call inference_action_detector '
-            '(same arguments and result); the old name clashes with '
-            "MMDetection's inference_detector",
-            DeprecationWarning,
-            stacklevel=2)
+    _warn_renamed('inference_detector', 'inference_action_detector',
+                  "MMDetection's inference_detector")
     return inference_action_detector(model, sequence, proposal, batch_size)
 
 
@@ -781,6 +789,19 @@ def inference_segmentor(model: nn.Module,
                         sequence: SkeletonInput,
                         smooth: int = 1,
                         batch_size: int = 16) -> Dict:
+    """Deprecated name of :func:`inference_action_segmentor` (it clashed
+    with MMSegmentation 0.x's ``inference_segmentor``); it warns once per
+    process (``DeprecationWarning``) and will be removed in the release
+    after 0.1."""
+    _warn_renamed('inference_segmentor', 'inference_action_segmentor',
+                  "MMSegmentation 0.x's inference_segmentor")
+    return inference_action_segmentor(model, sequence, smooth, batch_size)
+
+
+def inference_action_segmentor(model: nn.Module,
+                               sequence: SkeletonInput,
+                               smooth: int = 1,
+                               batch_size: int = 16) -> Dict:
     """Per-frame action labels of one untrimmed ``(M, T, V, C)`` sequence.
 
     Args:

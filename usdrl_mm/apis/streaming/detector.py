@@ -55,7 +55,7 @@ def config_rule(cfg: Config) -> Dict:
     falls back to ``DEFAULT_PROPOSAL`` as ``inference_action_detector``
     does), except for a config with only a ``SegmentationMetric``, whose
     smoothing with runs of the argmax (``'label_runs'``, as
-    ``inference_segmentor``) it takes; with the defaults filled in."""
+    ``inference_action_segmentor``) it takes; with the defaults filled in."""
     if find_evaluator(cfg, 'PKUDetectionMetric') is None and \
             find_evaluator(cfg, 'SegmentationMetric') is not None:
         return rule_of(

@@ -3,7 +3,7 @@
 :class:`OnlineSegments` applies the offline rules of
 :func:`~usdrl_mm.evaluation.functional.generate_proposals` (``'activity'``,
 ``'class_runs'``) and of :func:`~usdrl_mm.apis.inference.label_runs` after
-the mean filter of :func:`~usdrl_mm.apis.inference_segmentor`
+the mean filter of :func:`~usdrl_mm.apis.inference_action_segmentor`
 (``'label_runs'``) to a score sequence fed a few rows at a time, with
 memory that does not grow with the sequence. Fed the rows of a ``(T, K)``
 track and flushed, it returns the segments the offline rule returns on that
@@ -34,7 +34,8 @@ from usdrl_mm.evaluation.functional.proposals import (DEFAULT_PROPOSAL,
 #: rule (runs of the per-frame argmax).
 METHODS = tuple(sorted(PROPOSAL_METHODS)) + ('label_runs', )
 #: The options of each rule and their defaults (those of the offline
-#: functions; ``label_runs`` has ``inference_segmentor``'s ``smooth=1``).
+#: functions; ``label_runs`` has ``smooth=1``, as
+#: ``inference_action_segmentor``).
 DEFAULTS: Dict[str, Dict] = dict(
     activity={
         k: v
