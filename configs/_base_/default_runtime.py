@@ -11,7 +11,11 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
     # random-number states in every checkpoint: resumed runs are exact
-    random_state=dict(type='RandomStateHook'))
+    random_state=dict(type='RandomStateHook'),
+    # test predictions drawn per sample (clip and labels, or the timeline
+    # of a dense model): tools/test.py --show / --show-dir switch it on,
+    # or --cfg-options default_hooks.visualization.enable=True
+    visualization=dict(type='SkeletonVisualizationHook', enable=False))
 
 env_cfg = dict(
     cudnn_benchmark=False,
@@ -20,7 +24,7 @@ env_cfg = dict(
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
 vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
+visualizer = dict(type='SkeletonVisualizer', vis_backends=vis_backends)
 
 log_level = 'INFO'
 load_from = None

@@ -126,3 +126,43 @@ def test_show_without_a_display_fails_naming_show_dir(tool_env, tmp_path):
     assert proc.returncode != 0
     assert 'has no display' in proc.stderr
     assert '--show-dir DIR' in proc.stderr
+
+
+def test_the_runtime_hook_switched_on_from_the_command_line(
+        synthetic_data, run_tool, loader_options, tmp_path):
+    """Every config declares the hook (off); --cfg-options turns it on
+    without --show-dir, as for MMDetection's DetVisualizationHook."""
+    ckpt = str(tmp_path / 'rec.pth')
+    options = checkpoint(REC, ckpt, 4)
+    show = str(tmp_path / 'drawn')
+    run_tool([
+        'tools/test.py', REC, ckpt, '--work-dir',
+        str(tmp_path / 'work'), '--cfg-options', *options,
+        'default_hooks.visualization.enable=True',
+        'default_hooks.visualization.interval=5',
+        'default_hooks.visualization.max_samples=2',
+        f'default_hooks.visualization.out_dir={show}',
+        *loader_options(synthetic_data['trimmed'], 4, ('test', ))
+    ])
+    assert pngs(show) == ['000000.png', '000005.png']
+    assert [r['file'] for r in records(show)] == pngs(show)
+
+
+def test_the_runtime_hook_is_off_by_default(synthetic_data, run_tool,
+                                            loader_options, tmp_path):
+    from mmengine.config import Config
+    cfg = Config.fromfile(REC)
+    assert cfg.default_hooks.visualization == dict(
+        type='SkeletonVisualizationHook', enable=False)
+    assert cfg.visualizer.type == 'SkeletonVisualizer'
+    ckpt = str(tmp_path / 'rec.pth')
+    options = checkpoint(REC, ckpt, 4)
+    work = tmp_path / 'work'
+    run_tool([
+        'tools/test.py', REC, ckpt, '--work-dir',
+        str(work), '--cfg-options', *options,
+        *loader_options(synthetic_data['trimmed'], 4, ('test', ))
+    ])
+    assert not any(
+        name.endswith('.png') for _, _, files in os.walk(work)
+        for name in files)
