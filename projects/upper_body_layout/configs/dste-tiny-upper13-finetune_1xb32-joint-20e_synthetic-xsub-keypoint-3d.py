@@ -19,16 +19,9 @@ model = dict(
                 'work_dirs/mgfd_dste-tiny-upper13_1xb64-joint-24e_synthetic-'
                 'xsub-keypoint-3d/epoch_24.pth'))))
 
-# the clip pipeline of the linear config (layout indices, num_persons,
-# clip_len)
-clip_pipeline = [
-    dict(type='PreNormalize3DPerFrame', center_joint=1, xaxis=(4, 8)),
-    dict(type='TemporalCropResize', clip_len=64, ratio=1.0, mode='center'),
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs'),
-]
-train_dataloader = dict(
-    dataset=dict(ann_file=ann_file, layout=layout, pipeline=clip_pipeline))
-val_dataloader = dict(
-    dataset=dict(ann_file=ann_file, layout=layout, pipeline=clip_pipeline))
+# The base's clip pipeline holds: its joint indices, spine_mid (1) and the
+# shoulders (4, 8), are where 'ntu-upper-13' keeps them. A layout that
+# moves these joints restates the pipeline of every dataset here.
+train_dataloader = dict(dataset=dict(ann_file=ann_file, layout=layout))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, layout=layout))
 test_dataloader = val_dataloader

@@ -15,6 +15,8 @@ from mmengine.optim import build_optim_wrapper
 from projects.upper_body_layout import NTU_UPPER13
 from projects.upper_body_layout.ntu_upper_13 import register_once
 from usdrl_mm.datasets.converters.select_joints import joint_index
+from usdrl_mm.datasets.transforms.spatial_augments import \
+    resolve_augmented_joints
 from usdrl_mm.structures import bones_from_joints, get_layout
 
 CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs')
@@ -127,8 +129,11 @@ def test_config_speaks_the_layout(path):
             t['clip_len']
             for t in steps if t['type'] == 'TemporalCropResize'
         } == {backbone.clip_len}
+    # the views pick 8 of the 13 joints: the base's fraction, resolved on
+    # this layout (USDRL's 15 of 25)
     picks = [
-        t['num_joints'] for _, d in datasets
+        resolve_augmented_joints(t['num_augmented_joints'],
+                                 NTU_UPPER13.num_joints) for _, d in datasets
         for t in pipeline_transforms(d.pipeline)
         if t['type'] in ('RandomJointMask', 'RandomJointLinearMap')
     ]
