@@ -10,7 +10,8 @@ from usdrl_mm.apis import parse_encoder
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
                                      add_encoders_argument,
                                      add_img_shape_argument,
-                                     add_launcher_arguments, export_local_rank)
+                                     add_launcher_arguments, check_device,
+                                     export_local_rank)
 
 
 def test_name_and_checkpoint(tmp_path):
@@ -102,3 +103,16 @@ def test_launcher_arguments_and_local_rank(monkeypatch, env, argv, expected):
     assert os.environ['LOCAL_RANK'] == expected
     with pytest.raises(SystemExit):
         parser.parse_args(['--launcher', 'ssh'])
+
+
+def test_check_device(monkeypatch):
+    import torch
+    check_device('cpu')
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    with pytest.raises(
+            ValueError,
+            match='--device cuda:1: no CUDA device '
+            'here; use --device cpu'):
+        check_device('cuda:1')
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    check_device('cuda:1')

@@ -25,13 +25,12 @@ import sys
 from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
-import torch
 from mmengine.config import Config
 from torch import nn
 
 from usdrl_mm import apis
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
-                                     add_img_shape_argument)
+                                     add_img_shape_argument, check_device)
 from usdrl_mm.apis.inference import configured_geometry
 from usdrl_mm.datasets.converters.pose2d import check_max_persons
 from usdrl_mm.datasets.untrimmed_pose_dataset import frame_labels_from_segments
@@ -290,9 +289,7 @@ def run(args: argparse.Namespace) -> Dict:
     """Everything but the reporting: the results as written to --out."""
     if args.top_k < 1:
         raise DemoError(f'--top-k must be >= 1, got {args.top_k}')
-    if args.device.startswith('cuda') and not torch.cuda.is_available():
-        raise DemoError(f'--device {args.device}: no CUDA device here; use '
-                        '--device cpu')
+    check_device(args.device)
     cfg = apis.load_config(args.config, args.cfg_options)
     task = pick_task(cfg, args.task)
     if not osp.isfile(args.checkpoint):

@@ -28,11 +28,9 @@ import sys
 import time
 from typing import Dict, List, Optional, Sequence, Union
 
-import torch
-
 from usdrl_mm.apis import StreamingDetector, StreamUpdate, init_model
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
-                                     add_img_shape_argument)
+                                     add_img_shape_argument, check_device)
 from usdrl_mm.apis.config_lookup import load_config
 from usdrl_mm.apis.label_map import read_label_map
 from usdrl_mm.apis.streaming import replay_frames, stream_for
@@ -158,9 +156,7 @@ def run(args: argparse.Namespace) -> Dict:
     """Replay the frames; returns what ``--out`` gets."""
     if args.fps < 0:
         raise DemoError(f'--fps must be >= 0, got {args.fps}')
-    if args.device.startswith('cuda') and not torch.cuda.is_available():
-        raise DemoError(f'--device {args.device}: no CUDA device here; use '
-                        '--device cpu')
+    check_device(args.device)
     if not osp.exists(args.frames):
         raise DemoError(f'{args.frames}: no such folder or file')
     if not osp.isfile(args.checkpoint):

@@ -75,3 +75,15 @@ def export_local_rank(args: argparse.Namespace) -> None:
     it (the old ``torch.distributed.launch`` passes the flag only)."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
+
+
+def check_device(device: str) -> None:
+    """``--device``: a CUDA device only where CUDA is available.
+
+    Raises:
+        ValueError: Naming the option and the fix (``--device cpu``).
+    """
+    import torch
+    if device.startswith('cuda') and not torch.cuda.is_available():
+        raise ValueError(f'--device {device}: no CUDA device here; use '
+                         '--device cpu')
