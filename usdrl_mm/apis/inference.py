@@ -26,12 +26,14 @@ an untrimmed sequence into the config's test windows with
 :func:`stitch_windows`.
 """
 import copy
+import functools
 import logging
 import os.path as osp
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (Any, Callable, Dict, List, Mapping, Optional, Sequence,
+                    Tuple, Union)
 
 import mmengine
 import numpy as np
@@ -758,44 +760,29 @@ def inference_action_detector(model: nn.Module,
 _deprecation_warned: set = set()
 
 
-def _warn_renamed(old: str, new: str, clash: str) -> None:
-    """A ``DeprecationWarning``, once per process, that ``old`` is now
-    ``new`` because it clashed with ``clash``."""
-    if old in _deprecation_warned:
-        return
-    _deprecation_warned.add(old)
-    warnings.warn(
-        f'usdrl_mm.apis.{old} is deprecated and will be removed in the next '
-        f'release: call {new} (same arguments and result); the old name '
-        f'clashes with {clash}',
-        DeprecationWarning,
-        stacklevel=3)
+def _renamed(function: Callable, old: str, clash: str) -> Callable:
+    """``function`` under its old name ``old``, which clashed with
+    ``clash``: the same call, with a ``DeprecationWarning`` once per process
+    that points at the caller."""
 
+    @functools.wraps(function)
+    def alias(*args, **kwargs):
+        if old not in _deprecation_warned:
+            _deprecation_warned.add(old)
+            warnings.warn(
+                f'usdrl_mm.apis.{old} is deprecated and will be removed in '
+                f'the next release: call {function.__name__} (same arguments '
+                f'and result); the old name clashes with {clash}',
+                DeprecationWarning,
+                stacklevel=2)
+        return function(*args, **kwargs)
 
-def inference_detector(model: nn.Module,
-                       sequence: SkeletonInput,
-                       proposal: Optional[Mapping] = None,
-                       batch_size: int = 16) -> List[Dict]:
-    """Deprecated name of :func:`inference_action_detector` (it clashed
-    with MMDetection's ``inference_detector``); it warns once per process
-    (``DeprecationWarning``) and will be removed in the release after
-    0.1."""
-    _warn_renamed('inference_detector', 'inference_action_detector',
-                  "MMDetection's inference_detector")
-    return inference_action_detector(model, sequence, proposal, batch_size)
-
-
-def inference_segmentor(model: nn.Module,
-                        sequence: SkeletonInput,
-                        smooth: int = 1,
-                        batch_size: int = 16) -> Dict:
-    """Deprecated name of :func:`inference_action_segmentor` (it clashed
-    with MMSegmentation 0.x's ``inference_segmentor``); it warns once per
-    process (``DeprecationWarning``) and will be removed in the release
-    after 0.1."""
-    _warn_renamed('inference_segmentor', 'inference_action_segmentor',
-                  "MMSegmentation 0.x's inference_segmentor")
-    return inference_action_segmentor(model, sequence, smooth, batch_size)
+    alias.__name__ = alias.__qualname__ = old
+    alias.__doc__ = (
+        f'Deprecated name of :func:`{function.__name__}` (it clashed with '
+        f'{clash}); it warns once per process (``DeprecationWarning``) and '
+        'will be removed in the release after 0.1.')
+    return alias
 
 
 def inference_action_segmentor(model: nn.Module,
@@ -853,3 +840,10 @@ def label_runs(labels: np.ndarray, scores: np.ndarray) -> List[Dict]:
             score=float(scores[s:e, labels[s]].mean()))
         for s, e in zip(starts, ends) if len(labels) and labels[s] != 0
     ]
+
+
+inference_detector = _renamed(inference_action_detector, 'inference_detector',
+                              "MMDetection's inference_detector")
+inference_segmentor = _renamed(inference_action_segmentor,
+                               'inference_segmentor',
+                               "MMSegmentation 0.x's inference_segmentor")
