@@ -1,15 +1,15 @@
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from mmaction.registry import METRICS
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from ..functional import (DEFAULT_PROPOSAL, Segment, pku_mmd_map,
-                          proposals_by_rule, stitch_windows, window_record)
+                          proposals_by_rule)
+from .dense_window_metric import DenseWindowMetric
 
 
 @METRICS.register_module()
-class PKUDetectionMetric(BaseMetric):
+class PKUDetectionMetric(DenseWindowMetric):
     """Temporal action detection: mAP_a and mAP_v of the PKU-MMD protocol
     (design.md §12.4) on stitched per-frame scores.
 
@@ -51,19 +51,18 @@ class PKUDetectionMetric(BaseMetric):
                  plot_videos: int = 4,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
+        super().__init__(
+            plot_dir=plot_dir,
+            plot_videos=plot_videos,
+            collect_device=collect_device,
+            prefix=prefix)
         self.num_classes = num_classes
         self.proposal = dict(proposal)
         self.iou_thrs = tuple(iou_thrs)
         self.video_iou_thr = video_iou_thr
-        self.plot_dir = plot_dir
-        self.plot_videos = plot_videos
-
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        self.results.extend(window_record(s) for s in data_samples)
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
-        tracks = stitch_windows(results)
+        tracks = self.tracks(results)
         gt_by_video = {r['video']: r['gt_segments'] for r in results}
         proposals, gts = [], []
         for video, (scores, _) in tracks.items():
@@ -84,7 +83,5 @@ class PKUDetectionMetric(BaseMetric):
             f'detection: {len(proposals)} proposals ({self.proposal}) for '
             f'{len(gts)} ground-truth segments in {len(tracks)} sequences',
             logger='current')
-        if self.plot_dir:
-            from usdrl_mm.visualization import plot_timelines
-            plot_timelines(tracks, self.plot_dir, self.plot_videos)
+        self.plot(tracks)
         return out

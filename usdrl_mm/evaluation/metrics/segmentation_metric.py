@@ -2,15 +2,14 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 from mmaction.registry import METRICS
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
-from ..functional import (mean_filter, segmentation_scores, stitch_windows,
-                          window_record)
+from ..functional import mean_filter, segmentation_scores
+from .dense_window_metric import DenseWindowMetric
 
 
 @METRICS.register_module()
-class SegmentationMetric(BaseMetric):
+class SegmentationMetric(DenseWindowMetric):
     """Action segmentation: frame accuracy, Edit and F1@tau (design.md
     §13.4) on stitched per-frame predictions (the argmax of the averaged window
     scores).
@@ -45,21 +44,20 @@ class SegmentationMetric(BaseMetric):
                  plot_videos: int = 4,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
+        super().__init__(
+            plot_dir=plot_dir,
+            plot_videos=plot_videos,
+            collect_device=collect_device,
+            prefix=prefix)
         self.taus = tuple(taus)
         self.background = background
         self.extra_backgrounds = tuple(extra_backgrounds)
         if int(smooth) < 1:
             raise ValueError(f'smooth must be >= 1 frame, got {smooth}')
         self.smooth = int(smooth)
-        self.plot_dir = plot_dir
-        self.plot_videos = plot_videos
-
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        self.results.extend(window_record(s) for s in data_samples)
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
-        tracks = stitch_windows(results)
+        tracks = self.tracks(results)
         if self.smooth > 1:
             tracks = {
                 name: (mean_filter(scores, self.smooth), labels)
@@ -70,9 +68,7 @@ class SegmentationMetric(BaseMetric):
                 'frames before the argmax')
         preds = [scores.argmax(1) for scores, _ in tracks.values()]
         gts = [labels for _, labels in tracks.values()]
-        if self.plot_dir:
-            from usdrl_mm.visualization import plot_timelines
-            plot_timelines(tracks, self.plot_dir, self.plot_videos)
+        self.plot(tracks)
         preds = [np.asarray(p) for p in preds]
         out = segmentation_scores(
             preds, gts, self.taus, self.background, ignore_index=-1)
