@@ -4,12 +4,15 @@ _base_ = [
     '../../_base_/schedules/adamw_finetune_100e.py',
     '../../_base_/default_runtime.py'
 ]
+# this leaf's own: the pretraining checkpoint (a data base cannot
+# add it to `model`; design.md §22)
 model = dict(
     backbone=dict(
         init_cfg=dict(
             checkpoint=(
                 'work_dirs/mgfd_dste_2xb178-joint-451e_ntu60-xview-keypoint-3d/'
                 'epoch_451.pth'))))
+# the fine-tune batch; the data bases load the linear protocol's 512
 train_dataloader = dict(batch_size=128)
 val_dataloader = dict(batch_size=128)
 test_dataloader = val_dataloader

@@ -4,6 +4,8 @@ _base_ = [
     '../../_base_/schedules/sgd_linear_160e.py',
     '../../_base_/default_runtime.py'
 ]
+# this leaf's own: the class count and the pretraining checkpoint
+# (a data base cannot add them to `model`; design.md §22)
 model = dict(
     cls_head=dict(num_classes=120),
     backbone=dict(

@@ -8,6 +8,8 @@ _base_ = [
     '../../_base_/schedules/sgd_linear_160e.py',
     '../../_base_/default_runtime.py'
 ]
+# this leaf's own: the pretraining checkpoint (a data base cannot
+# add it to `model`; design.md §22)
 model = dict(
     backbone=dict(
         init_cfg=dict(
