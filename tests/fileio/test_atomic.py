@@ -1,6 +1,7 @@
 """usdrl_mm.fileio.atomic: outputs written through a temporary follow the
 umask, refuse files that appear meanwhile, and leave nothing behind after
 an exception or a ``kill -9``."""
+import json
 import os
 import os.path as osp
 import pickle
@@ -231,3 +232,21 @@ def test_kill_9_during_a_write_leaves_no_output(tmp_path):
     atomic_write(str(path), write_bytes(b'complete'))
     assert path.read_bytes() == b'complete'
     assert os.listdir(tmp_path) == ['out.pkl']  # the leftover is gone
+
+
+def test_atomic_write_json_replaces_whole_files(tmp_path):
+    from usdrl_mm.fileio import atomic_write_json
+    path = str(tmp_path / 'sub' / 'out.json')
+    assert atomic_write_json({'a': [1, 2]}, path) == path
+    assert json.loads(open(path).read()) == {'a': [1, 2]}
+    atomic_write_json({'b': 'é'}, path)  # replaces, UTF-8
+    with open(path, encoding='utf-8') as f:
+        assert json.load(f) == {'b': 'é'}
+    with pytest.raises(FileExistsError):
+        atomic_write_json({}, path, force=False)
+    # an object JSON cannot hold leaves the old file and no temporary
+    with pytest.raises(TypeError):
+        atomic_write_json({'c': object()}, path)
+    with open(path, encoding='utf-8') as f:
+        assert json.load(f) == {'b': 'é'}
+    assert os.listdir(osp.dirname(path)) == ['out.json']

@@ -58,6 +58,7 @@ import torch
 from usdrl_mm.apis.arguments import add_cfg_options_argument
 from usdrl_mm.benchmarks import speed
 from usdrl_mm.benchmarks.streaming import measure_stream
+from usdrl_mm.fileio import atomic_write_json
 
 Result = Union[Dict, List[Dict]]
 
@@ -264,8 +265,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def write_rows(rows: List[Dict], path: str) -> None:
     """The rows as one JSON list."""
-    with open(path, 'w') as f:
-        json.dump(rows, f, indent=1)
+    atomic_write_json(rows, path)
 
 
 def original_rows(cfg, args: argparse.Namespace, device) -> List[Dict]:
@@ -312,8 +312,7 @@ def main(argv=None) -> Result:
         print(result.format())
         row = dict(result.to_dict(), config=args.config)
         if args.out:
-            with open(args.out, 'w') as f:
-                json.dump(row, f, indent=1)
+            atomic_write_json(row, args.out)
         print(json.dumps(dict(result.summary(), config=args.config)))
         return row
     if args.mode == 'threads':

@@ -8,11 +8,11 @@ with like:
     python tools/analysis_tools/best_of_run.py work_dirs/RUN --metric acc/top1
 """
 import argparse
-import json
 import sys
 from typing import List, Optional
 
 from usdrl_mm.evaluation.functional import final_and_best
+from usdrl_mm.fileio import atomic_write_json
 
 
 def main(argv: Optional[List[str]] = None) -> dict:
@@ -38,8 +38,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
           '<- model selection on the evaluated split, as the original code '
           'reports; not a final-epoch number')
     if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(dict(result, metric=args.metric), f, indent=2)
+        atomic_write_json(dict(result, metric=args.metric), args.out, indent=2)
     return result
 
 

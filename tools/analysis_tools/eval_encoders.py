@@ -21,9 +21,7 @@ Writes ``results.json`` and ``results.md`` to the work dir.
 """
 import argparse
 import copy
-import json
 import logging
-import os
 import os.path as osp
 import time
 from typing import Dict, List, Optional
@@ -37,6 +35,7 @@ from usdrl_mm.apis import evaluator_cfgs, load_config
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
                                      add_encoders_argument)
 from usdrl_mm.apis.early_prediction import DEFAULT_RATIOS, sweep, write_curve
+from usdrl_mm.fileio import atomic_write_json
 
 RECOGNITION = ('linear', 'finetune', 'semi', 'early')
 PROTOCOLS = (*RECOGNITION, 'dense', 'knn')
@@ -205,10 +204,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Dict[str, float]]:
             })
         results[name] = metrics
 
-    os.makedirs(args.work_dir, exist_ok=True)
-    with open(osp.join(args.work_dir, 'results.json'), 'w') as f:
-        json.dump(
-            dict(encoders=dict(args.encoders), results=results), f, indent=1)
+    atomic_write_json(
+        dict(encoders=dict(args.encoders), results=results),
+        osp.join(args.work_dir, 'results.json'))
     text = table(results)
     with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
         f.write(text)

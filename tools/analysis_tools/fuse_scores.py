@@ -13,11 +13,10 @@ MMAction2's (those of its ``AccMetric``); the fusion is
 :func:`usdrl_mm.evaluation.functional.fuse_dumps`.
 """
 import argparse
-import json
 from typing import Dict, List, Optional
 
 from usdrl_mm.evaluation.functional import fuse_dumps, load_dumped_scores
-from usdrl_mm.fileio import add_trust_pickle_argument
+from usdrl_mm.fileio import add_trust_pickle_argument, atomic_write_json
 
 # the reader under the tool's former name (tests/fileio checks that it
 # refuses untrusted pickles)
@@ -53,8 +52,7 @@ def main(argv: Optional[List[str]] = None) -> Dict:
     print(f'fused ({weights}): top1 {fused["top1"]:.4f}  '
           f'top5 {fused["top5"]:.4f}  mean class {fused["mean_class"]:.4f}')
     if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(result, f, indent=1)
+        atomic_write_json(result, args.out)
     return result
 
 

@@ -18,7 +18,6 @@ checked as :func:`usdrl_mm.apis.load_skeletons` and the inference functions
 do; an unusable input ends with ``error: ...`` on stderr and exit code 1.
 """
 import argparse
-import json
 import os
 import os.path as osp
 import sys
@@ -35,7 +34,7 @@ from usdrl_mm.apis.inference import configured_geometry
 from usdrl_mm.datasets.converters.pose2d import check_max_persons
 from usdrl_mm.datasets.untrimmed_pose_dataset import frame_labels_from_segments
 from usdrl_mm.engine import add_allow_partial_argument
-from usdrl_mm.fileio import add_trust_pickle_argument
+from usdrl_mm.fileio import add_trust_pickle_argument, atomic_write_json
 from usdrl_mm.visualization.timeline import plot_timeline
 
 TASKS = ('auto', 'recognition', 'detection', 'segmentation')
@@ -354,9 +353,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         report_dense(out)
     if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w', encoding='utf-8') as f:
-            json.dump(out, f, indent=1)
+        atomic_write_json(out, args.out)
         print(f'results written to {args.out}')
     if args.show_plot:
         print(f'plot written to {args.show_plot}')

@@ -21,8 +21,6 @@ online (``--tracking``). An unusable input ends with ``error: ...`` on
 stderr and exit code 1.
 """
 import argparse
-import json
-import os
 import os.path as osp
 import sys
 import time
@@ -35,6 +33,7 @@ from usdrl_mm.apis.config_lookup import load_config
 from usdrl_mm.apis.label_map import read_label_map
 from usdrl_mm.apis.streaming import replay_frames, stream_for
 from usdrl_mm.engine import add_allow_partial_argument
+from usdrl_mm.fileio import atomic_write_json
 
 Label = Union[int, str]
 
@@ -219,9 +218,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'error: {e}', file=sys.stderr)
         return 1
     if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w', encoding='utf-8') as f:
-            json.dump(out, f, indent=1)
+        atomic_write_json(out, args.out)
         print(f'results written to {args.out}')
     return 0
 

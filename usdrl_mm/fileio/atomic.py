@@ -23,6 +23,7 @@ state or the complete new file, never a truncated one:
 produces the temporary itself.
 """
 import errno
+import json
 import os
 import os.path as osp
 import secrets
@@ -294,3 +295,20 @@ def atomic_torch_save(obj: Any, path: str, force: bool = False) -> str:
     import torch  # here: the other writers of this module need no torch
 
     return atomic_write(path, lambda f: torch.save(obj, f), force=force)
+
+
+def atomic_write_json(obj: Any,
+                      path: str,
+                      force: bool = True,
+                      indent: int = 1) -> str:
+    """``obj`` as UTF-8 JSON at ``path``, through :func:`atomic_write`: a
+    run killed while writing leaves the old file (or none), never half of
+    one. Replaces an existing file unless ``force`` is False, as the tools'
+    ``--out`` options do.
+
+    Returns:
+        str: ``path``.
+    """
+    text = json.dumps(obj, indent=indent) + '\n'
+    return atomic_write(
+        path, lambda f: f.write(text.encode('utf-8')), force=force)
