@@ -26,6 +26,7 @@ fraction of the machine's measured GEMM peak for the step's precision
 import copy
 import os.path as osp
 import time
+from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -88,89 +89,93 @@ def step_flops(step: Callable[[], object], enabled: bool,
             model.forward = compiled
 
 
-def measure_pretrain(cfg: Config,
-                     device: torch.device,
-                     batch_size: int,
-                     iters: int,
-                     warmup: int,
-                     memory: PeakMemory,
-                     amp: bool = False,
-                     compile_forward: bool = False,
-                     real_data: bool = False,
-                     input_shape: Optional[Sequence[int]] = None,
-                     flops: bool = True,
-                     gemm_sizes: Optional[Sequence[int]] = None) -> Dict:
+@dataclass(frozen=True)
+class StepSettings:
+    """How :func:`benchmark_config` measures: ``iters`` timed steps of
+    ``batch_size`` samples after ``warmup`` untimed ones, the peak ``memory``
+    of the timed ones, mixed precision (``amp``), a compiled forward, real
+    batches or random ones of ``input_shape``, and the FLOP count against
+    the GEMM peak (``gemm_sizes``)."""
+    batch_size: int
+    iters: int
+    warmup: int
+    memory: PeakMemory
+    amp: bool = False
+    compile_forward: bool = False
+    real_data: bool = False
+    input_shape: Optional[Sequence[int]] = None
+    flops: bool = True
+    gemm_sizes: Optional[Sequence[int]] = None
+
+
+def measure_pretrain(cfg: Config, device: torch.device,
+                     settings: StepSettings) -> Dict:
     """Training steps; see the module docstring."""
-    model, optim_wrapper, precision = build_training(cfg, device, amp,
-                                                     compile_forward)
+    model, optim_wrapper, precision = build_training(cfg, device, settings.amp,
+                                                     settings.compile_forward)
     key = 'train_dataloader'
-    if real_data:
-        source = batches(cfg, key, batch_size)
+    if settings.real_data:
+        source = batches(cfg, key, settings.batch_size)
         k = clips_per_sample(model.data_preprocessor, next(source))
 
         def step() -> None:
             model.train_step(next(source), optim_wrapper)
     else:
-        batch = random_batch(one_sample(cfg, key, input_shape), batch_size)
+        batch = random_batch(
+            one_sample(cfg, key, settings.input_shape), settings.batch_size)
         k = clips_per_sample(model.data_preprocessor, batch)
 
         def step() -> None:
             model.train_step(batch, optim_wrapper)
 
-    times = time_steps(step, iters, warmup, device, memory)
-    counted = step_flops(step, flops, model)
+    times = time_steps(step, settings.iters, settings.warmup, device,
+                       settings.memory)
+    counted = step_flops(step, settings.flops, model)
     result = dict(precision=precision)
-    result.update(speed_summary(times, batch_size, k))
+    result.update(speed_summary(times, settings.batch_size, k))
     result.update(
-        flop_fields(counted, result['step_s'], precision, device, gemm_sizes))
+        flop_fields(counted, result['step_s'], precision, device,
+                    settings.gemm_sizes))
     return result
 
 
-def measure_infer(cfg: Config,
-                  device: torch.device,
-                  batch_size: int,
-                  iters: int,
-                  warmup: int,
-                  memory: PeakMemory,
-                  amp: bool = False,
-                  compile_forward: bool = False,
-                  real_data: bool = False,
-                  input_shape: Optional[Sequence[int]] = None,
-                  flops: bool = True,
-                  gemm_sizes: Optional[Sequence[int]] = None) -> Dict:
+def measure_infer(cfg: Config, device: torch.device,
+                  settings: StepSettings) -> Dict:
     """Forward passes; see the module docstring."""
     model = MODELS.build(cfg.model)
     model.init_weights()
     model.to(device).eval()
     key = loader_key(cfg, 'infer')
-    if real_data:
-        batch = next(batches(cfg, key, batch_size))
+    if settings.real_data:
+        batch = next(batches(cfg, key, settings.batch_size))
     else:
-        batch = random_batch(one_sample(cfg, key, input_shape), batch_size)
+        batch = random_batch(
+            one_sample(cfg, key, settings.input_shape), settings.batch_size)
     with torch.no_grad():
         data = model.data_preprocessor(batch, False)
     inputs, samples = data['inputs'], data['data_samples']
 
     def step() -> None:
-        with inference_context(device, amp):
+        with inference_context(device, settings.amp):
             model(inputs, samples, mode='tensor')
 
-    if compile_forward:
+    if settings.compile_forward:
         compile_model_forward(model)
-    times = time_steps(step, iters, warmup, device, memory)
-    counted = step_flops(step, flops, model)
-    precision = inference_precision(device, amp)
+    times = time_steps(step, settings.iters, settings.warmup, device,
+                       settings.memory)
+    counted = step_flops(step, settings.flops, model)
+    precision = inference_precision(device, settings.amp)
     result = dict(precision=precision)
     # inputs: (N, K, ...) with K views or clips per sample
     result.update(speed_summary(times, inputs.shape[0], inputs.shape[1]))
     result.update(
-        flop_fields(counted, result['step_s'], precision, device, gemm_sizes))
+        flop_fields(counted, result['step_s'], precision, device,
+                    settings.gemm_sizes))
     return result
 
 
-def measure_data(cfg: Config, device: torch.device, batch_size: int,
-                 iters: int, warmup: int, memory: PeakMemory,
-                 **unused) -> Dict:
+def measure_data(cfg: Config, device: torch.device,
+                 settings: StepSettings) -> Dict:
     """The training dataloader and the data preprocessor; see the module
     docstring. The step is both; ``loader_s_*`` and ``preprocess_s_*`` are
     its parts, ``preprocess_*_per_s`` the preprocessor's rates alone."""
@@ -179,7 +184,7 @@ def measure_data(cfg: Config, device: torch.device, batch_size: int,
     else:  # an MMAction2 recognizer's default one
         preprocessor = MODELS.build(cfg.model).data_preprocessor
     preprocessor.to(device)
-    source = batches(cfg, 'train_dataloader', batch_size)
+    source = batches(cfg, 'train_dataloader', settings.batch_size)
     loader_s: List[float] = []
     preprocess_s: List[float] = []
     outputs: List[torch.Tensor] = []
@@ -195,20 +200,22 @@ def measure_data(cfg: Config, device: torch.device, batch_size: int,
         preprocess_s.append(time.perf_counter() - loaded)
         outputs[:] = [out]  # the last one: (N, K, ...)
 
-    times = time_steps(step, iters, warmup, device, memory)
+    times = time_steps(step, settings.iters, settings.warmup, device,
+                       settings.memory)
     out = outputs[0]
     k = int(out.shape[1])
     result = dict(precision=dtype_name(out.dtype))
-    result.update(speed_summary(times, batch_size, k))
+    result.update(speed_summary(times, settings.batch_size, k))
     # the lists also hold the warm-up steps
     for name, part in (('loader', loader_s), ('preprocess', preprocess_s)):
-        stats = step_statistics(part[-iters:])
+        stats = step_statistics(part[-settings.iters:])
         result.update({
             f'{name}_s_{stat}': stats[f'step_s_{stat}']
             for stat in ('median', 'mean', 'std')
         })
     result.update(
-        rates(batch_size, k, result['preprocess_s_median'], 'preprocess_'))
+        rates(settings.batch_size, k, result['preprocess_s_median'],
+              'preprocess_'))
     result['batched_augment'] = isinstance(preprocessor,
                                            BatchMultiViewPreprocessor)
     return result
@@ -256,15 +263,18 @@ def benchmark_config(mode: str,
         warmup=warmup,
         compile=compile_forward,
         real_data=real_data or mode == 'data')
-    options = dict(
+    settings = StepSettings(
+        batch_size=batch_size,
+        iters=iters,
+        warmup=warmup,
+        memory=memory,
         amp=amp,
         compile_forward=compile_forward,
         real_data=real_data,
-        input_shape=input_shape)
-    if mode != 'data':
-        options.update(flops=flops, gemm_sizes=gemm_sizes)
-    result.update(MEASUREMENTS[mode](cfg, device, batch_size, iters, warmup,
-                                     memory, **options))
+        input_shape=input_shape,
+        flops=flops,
+        gemm_sizes=gemm_sizes)
+    result.update(MEASUREMENTS[mode](cfg, device, settings))
     result.update(peak_mem_mib=memory.peak_mib(), peak_mem_kind=memory.kind)
     result.update(machine_fields(device))
     return result
