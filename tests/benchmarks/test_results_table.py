@@ -65,3 +65,11 @@ def test_table_columns_per_seed_and_mean():
         ['pretrained', 'random-init'])
     assert single.splitlines()[0] == '| metric | pretrained | random-init |'
     assert '| `linear/top1` | 0.5000 | 0.2500 |' in single
+
+
+def test_knn_mean_class_rows_follow_the_top1_rows():
+    keys = ['knn/mean1_k20', 'knn/top1_k5', 'knn/mean1_k1', 'knn/top1_k1']
+    assert sorted(
+        keys, key=metric_order) == [
+            'knn/top1_k1', 'knn/top1_k5', 'knn/mean1_k1', 'knn/mean1_k20'
+        ]

@@ -19,9 +19,9 @@ from .class_distribution import distribution_markdown
 PROTOCOL_ORDER = ('linear', 'finetune', 'semi', 'knn', 'early', 'detection',
                   'segmentation')
 #: metric names in row order within a protocol (kNN's ``top1_k{k}`` is
-#: ``top1_k``)
-METRIC_ORDER = ('top1', 'mean1', 'top5', 'top1_k', 'acc', 'edit', 'f1',
-                'mAP_a', 'mAP_a_present', 'mAP_v')
+#: ``top1_k``, its ``mean1_k{k}`` ``mean1_k``)
+METRIC_ORDER = ('top1', 'mean1', 'top5', 'top1_k', 'mean1_k', 'acc', 'edit',
+                'f1', 'mAP_a', 'mAP_a_present', 'mAP_v')
 _VARIANT = re.compile(r'_(bg\d+|nobg)$')
 
 
@@ -35,9 +35,9 @@ def metric_order(key: str) -> tuple:
     variant = _VARIANT.search(metric)
     suffix = variant.group(0) if variant else ''
     name, _, at = metric[:len(metric) - len(suffix)].partition('@')
-    knn = re.fullmatch(r'top1_k(\d+)', name)
-    number = float(at) if at else float(knn.group(1)) if knn else 0.
-    name = 'top1_k' if knn else name
+    knn = re.fullmatch(r'(top1|mean1)_k(\d+)', name)
+    number = float(at) if at else float(knn.group(2)) if knn else 0.
+    name = f'{knn.group(1)}_k' if knn else name
     name_rank = METRIC_ORDER.index(name) if name in METRIC_ORDER \
         else len(METRIC_ORDER)
     ratio = number if protocol == 'early' else 0.
