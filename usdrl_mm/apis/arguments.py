@@ -4,6 +4,7 @@ import os
 import os.path as osp
 from typing import Tuple
 
+import torch
 from mmengine.config import DictAction
 
 
@@ -83,7 +84,6 @@ def check_device(device: str) -> None:
     Raises:
         ValueError: Naming the option and the fix (``--device cpu``).
     """
-    import torch
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise ValueError(f'--device {device}: no CUDA device here; use '
                          '--device cpu')

@@ -50,7 +50,7 @@ class StagedProgressBarCallback:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage != self.stage:
             if self.current is not None:
-                sys.stdout.write('\n')
+                self.current.close()
             print(f'{stage}:')
             self.stage = stage
             self.current = ProgressBarCallback(self.redraws)
