@@ -54,7 +54,7 @@ import os
 import pickle
 import sys
 import types
-from typing import List, Optional, Set, Tuple, Union
+from typing import Callable, List, Optional, Set, Tuple, Union
 
 import numpy as np
 import torch
@@ -121,6 +121,14 @@ def fired(name: str, reason: str) -> None:
     """Record that shim ``name`` ran and log it once at debug level."""
     APPLIED.add(name)
     logger.debug('usdrl_mm compat shim %s applied: %s', name, reason)
+
+
+def due(name: str, needed: Callable[[Optional[str]], bool],
+        version: Optional[str]) -> bool:
+    """Whether shim ``name`` should run now: it has not fired in this
+    interpreter and ``needed(version)`` says the installed version needs
+    it. Every shim checks the version before it looks at the symptom."""
+    return name not in APPLIED and needed(version)
 
 
 # --------------------------------------------------------------------------
@@ -212,12 +220,10 @@ def allow_mmengine_checkpoints() -> bool:
     Returns whether the shim fired now (False when not needed or done).
     Globals that are allow-listed already are not added twice.
     """
-    if ALLOW_LIST in APPLIED:
-        return False
     version = torch_version()
     serialization = torch.serialization
-    if not needs_checkpoint_allow_list(version) or not hasattr(
-            serialization, 'add_safe_globals'):
+    if not due(ALLOW_LIST, needs_checkpoint_allow_list, version) or \
+            not hasattr(serialization, 'add_safe_globals'):
         return False
     registered = serialization.get_safe_globals()
     missing = [g for g in mmengine_checkpoint_globals() if g not in registered]
@@ -256,10 +262,8 @@ def stub_missing_drn(package: str = 'mmaction') -> bool:
     imports. ``package`` is there for the tests.
     Returns whether the shim fired now.
     """
-    if MISSING_DRN in APPLIED:
-        return False
     version = package_version(package)
-    if not needs_drn_stub(version):
+    if not due(MISSING_DRN, needs_drn_stub, version):
         return False
     root = package_dir(package)
     if root is None:
@@ -303,10 +307,8 @@ def tolerate_list_configs_in_model_index(package: str = 'mmaction') -> bool:
 
     Returns whether the shim fired now.
     """
-    if MODEL_INDEX in APPLIED:
-        return False
     version = package_version(package)
-    if not needs_model_index_fix(version):
+    if not due(MODEL_INDEX, needs_model_index_fix, version):
         return False
     from mmengine.config import utils
 

@@ -96,3 +96,20 @@ def test_errors():
     with pytest.raises(ValueError, match='reduction'):
         MultiViewConsistencyLoss()([torch.zeros(2, 3)], [torch.zeros(2, 3)],
                                    reduction='sum')
+
+
+def test_distances_to_target_one_per_embedding_and_stop_gradient():
+    from usdrl_mm.models.losses.multi_view_consistency_loss import \
+        distances_to_target
+    online = [torch.randn(4, 3, requires_grad=True) for _ in range(3)]
+    target = torch.randn(4, 3, requires_grad=True)
+    d = distances_to_target(online, target, 'mse', detach_target=True)
+    assert d.shape == (3, )
+    for g, z in enumerate(online):
+        torch.testing.assert_close(d[g], ((z - target)**2).mean())
+    d.sum().backward()
+    assert target.grad is None
+    assert all(z.grad is not None for z in online)
+    # without the stop-gradient the target is pulled too
+    distances_to_target(online, target, 'mse', False).sum().backward()
+    assert target.grad is not None and target.grad.abs().sum() > 0

@@ -60,11 +60,11 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from torch import nn
 
-from .flops import count_flops, flop_columns, flop_fields
+from .flops import count_flops, flop_fields
 from .memory import PeakMemory, in_fresh_process
 from .rates import speed_summary
 from .steps import build_training
-from .tables import markdown_table, memory_column, rate_columns
+from .tables import comparison_table
 from .timing import interleave, machine_fields
 
 #: The files read from the original checkout, relative to its root.
@@ -554,15 +554,8 @@ def measure_original(cfg: Config,
 
 def original_table(rows: Sequence[Dict]) -> str:
     """The markdown table of :func:`measure_original`."""
-    columns = [
-        ('step', lambda r: r['row']),
-        ('precision', lambda r: r['precision']),
-        ('s / step (median)', lambda r: f"{r['step_s_median']:.4f}"),
-        *rate_columns(),
+    return comparison_table(
+        rows, ('step', lambda r: r['row']),
         ('original s/step / this (medians; per-round median)',
          lambda r: f"{r['speedup_over_original']:.2f}x; "
-         f"{r['speedup_over_original_round_median']:.2f}x"),
-        *flop_columns(),
-        memory_column(),
-    ]
-    return markdown_table(columns, rows)
+         f"{r['speedup_over_original_round_median']:.2f}x"))

@@ -35,11 +35,11 @@ from mmengine.config import Config, ConfigDict
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
-from .flops import count_flops, flop_columns, flop_fields
+from .flops import count_flops, flop_fields
 from .memory import PeakMemory, in_fresh_process
 from .precision import optim_wrapper_precision
 from .rates import speed_summary
-from .tables import markdown_table, memory_column, rate_columns
+from .tables import comparison_table
 from .timing import interleave, machine_fields
 
 PATHS = ('plain', '+fused-attention', '+gram-losses', '+fused-adam', '+bf16')
@@ -198,13 +198,7 @@ def measure_paths(cfg: Config,
 
 def paths_table(rows: Sequence[Dict]) -> str:
     """The markdown table of :func:`measure_paths`."""
-    columns = [
-        ('path', lambda r: r['path']),
-        ('precision', lambda r: r['precision']),
-        ('s / step (median)', lambda r: f"{r['step_s_median']:.3f}"),
-        *rate_columns(),
+    return comparison_table(
+        rows, ('path', lambda r: r['path']),
         ('speed-up over the first', lambda r: f"{r['speedup']:.2f}x"),
-        *flop_columns(),
-        memory_column(),
-    ]
-    return markdown_table(columns, rows)
+        step_digits=3)

@@ -108,6 +108,24 @@ class StepSettings:
     gemm_sizes: Optional[Sequence[int]] = None
 
 
+def timed_step(step: Callable[[], None], model: torch.nn.Module,
+               device: torch.device, settings: StepSettings, precision: str,
+               samples: int, clips: int) -> Dict:
+    """Time ``step`` (``settings.iters`` after ``settings.warmup``), count
+    its FLOPs, and return the row: ``precision``, the rates of
+    :func:`speed_summary` for ``samples`` samples of ``clips`` clips per
+    step, and the FLOP fields of :func:`flop_fields`."""
+    times = time_steps(step, settings.iters, settings.warmup, device,
+                       settings.memory)
+    counted = step_flops(step, settings.flops, model)
+    result = dict(precision=precision)
+    result.update(speed_summary(times, samples, clips))
+    result.update(
+        flop_fields(counted, result['step_s'], precision, device,
+                    settings.gemm_sizes))
+    return result
+
+
 def measure_pretrain(cfg: Config, device: torch.device,
                      settings: StepSettings) -> Dict:
     """Training steps; see the module docstring."""
@@ -128,15 +146,8 @@ def measure_pretrain(cfg: Config, device: torch.device,
         def step() -> None:
             model.train_step(batch, optim_wrapper)
 
-    times = time_steps(step, settings.iters, settings.warmup, device,
-                       settings.memory)
-    counted = step_flops(step, settings.flops, model)
-    result = dict(precision=precision)
-    result.update(speed_summary(times, settings.batch_size, k))
-    result.update(
-        flop_fields(counted, result['step_s'], precision, device,
-                    settings.gemm_sizes))
-    return result
+    return timed_step(step, model, device, settings, precision,
+                      settings.batch_size, k)
 
 
 def measure_infer(cfg: Config, device: torch.device,
@@ -161,17 +172,10 @@ def measure_infer(cfg: Config, device: torch.device,
 
     if settings.compile_forward:
         compile_model_forward(model)
-    times = time_steps(step, settings.iters, settings.warmup, device,
-                       settings.memory)
-    counted = step_flops(step, settings.flops, model)
-    precision = inference_precision(device, settings.amp)
-    result = dict(precision=precision)
     # inputs: (N, K, ...) with K views or clips per sample
-    result.update(speed_summary(times, inputs.shape[0], inputs.shape[1]))
-    result.update(
-        flop_fields(counted, result['step_s'], precision, device,
-                    settings.gemm_sizes))
-    return result
+    return timed_step(step, model, device, settings,
+                      inference_precision(device, settings.amp),
+                      inputs.shape[0], inputs.shape[1])
 
 
 def measure_data(cfg: Config, device: torch.device,

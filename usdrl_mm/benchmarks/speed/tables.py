@@ -2,6 +2,8 @@
 counts (see :mod:`.rates`)."""
 from typing import Callable, Dict, List, Sequence, Tuple
 
+from .flops import flop_columns
+
 Column = Tuple[str, Callable[[Dict], str]]
 
 
@@ -38,3 +40,24 @@ def step_columns(prefix: str = '') -> List[Column]:
 def memory_column() -> Column:
     """Peak memory as :mod:`.memory` defines it (``peak_mem_kind``)."""
     return ('peak memory (MiB)', lambda r: f"{r['peak_mem_mib']:.0f}")
+
+
+def comparison_table(rows: Sequence[Dict],
+                     name: Column,
+                     comparison: Column,
+                     step_digits: int = 4) -> str:
+    """The markdown table of rows that compare whole steps: the step's
+    ``name``, its precision, the median s/step (``step_digits`` decimals),
+    the rates, the ``comparison`` column, the FLOP columns and the peak
+    memory."""
+    columns = [
+        name,
+        ('precision', lambda r: r['precision']),
+        ('s / step (median)',
+         lambda r: f"{r['step_s_median']:.{step_digits}f}"),
+        *rate_columns(),
+        comparison,
+        *flop_columns(),
+        memory_column(),
+    ]
+    return markdown_table(columns, rows)

@@ -1,4 +1,4 @@
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Sequence
 
 from mmaction.registry import METRICS
 from mmengine.logging import print_log
@@ -37,8 +37,8 @@ class PKUDetectionMetric(DenseWindowMetric):
             :data:`~usdrl_mm.evaluation.functional.DEFAULT_PROPOSAL`.
         iou_thrs (sequence[float]): Thresholds of mAP_a.
         video_iou_thr (float): Threshold of mAP_v.
-        plot_dir (str, optional): Write ground truth vs prediction
-            timelines of the first ``plot_videos`` sequences there.
+        **kwargs: ``plot_dir``, ``plot_videos``, ``collect_device`` and
+            ``prefix``, as :class:`DenseWindowMetric`.
     """
     default_prefix = 'detection'
 
@@ -47,15 +47,8 @@ class PKUDetectionMetric(DenseWindowMetric):
                  proposal: Mapping = DEFAULT_PROPOSAL,
                  iou_thrs: Sequence[float] = (0.1, 0.3, 0.5),
                  video_iou_thr: float = 0.5,
-                 plot_dir: Optional[str] = None,
-                 plot_videos: int = 4,
-                 collect_device: str = 'cpu',
-                 prefix: Optional[str] = None) -> None:
-        super().__init__(
-            plot_dir=plot_dir,
-            plot_videos=plot_videos,
-            collect_device=collect_device,
-            prefix=prefix)
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.num_classes = num_classes
         self.proposal = dict(proposal)
         self.iou_thrs = tuple(iou_thrs)

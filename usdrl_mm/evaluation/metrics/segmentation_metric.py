@@ -1,4 +1,4 @@
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 from mmaction.registry import METRICS
@@ -30,8 +30,8 @@ class SegmentationMetric(DenseWindowMetric):
             before the argmax (1, the default, scores the raw frame-wise
             argmax as design.md §13.4 does). Frame-wise heads flicker, and
             Edit / F1 punish every flicker as a segment; the window is logged.
-        plot_dir (str, optional): Write ground truth vs prediction
-            timelines of the first ``plot_videos`` sequences there.
+        **kwargs: ``plot_dir``, ``plot_videos``, ``collect_device`` and
+            ``prefix``, as :class:`DenseWindowMetric`.
     """
     default_prefix = 'segmentation'
 
@@ -40,15 +40,8 @@ class SegmentationMetric(DenseWindowMetric):
                  background: Optional[int] = 0,
                  extra_backgrounds: Sequence[Optional[int]] = (),
                  smooth: int = 1,
-                 plot_dir: Optional[str] = None,
-                 plot_videos: int = 4,
-                 collect_device: str = 'cpu',
-                 prefix: Optional[str] = None) -> None:
-        super().__init__(
-            plot_dir=plot_dir,
-            plot_videos=plot_videos,
-            collect_device=collect_device,
-            prefix=prefix)
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.taus = tuple(taus)
         self.background = background
         self.extra_backgrounds = tuple(extra_backgrounds)

@@ -1,9 +1,8 @@
-from typing import Optional, Tuple
+from typing import Any, Tuple
 
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
-from usdrl_mm.structures import SpecLike
 from ..layers import DSTLayer
 from .skeleton_token_encoder import SkeletonTokenEncoder
 
@@ -32,58 +31,29 @@ class DSTE(SkeletonTokenEncoder):
     ``USDRLRecognizer`` when their configs leave them out).
 
     Args:
-        in_channels (int, optional): Channels per joint C: 3 for 3D, 2 for
-            2D, or 3 for 2D with the score channel. Defaults to 3, or the
-            spec's.
-        num_joints (int, optional): Joints per person V. Defaults to 25, or
-            the spec layout's.
-        num_persons (int, optional): Persons M. Defaults to 2, or the spec's
-            ``num_person``. The spec spells it ``num_person`` as MMAction2's
-            ``FormatGCNInput`` does; this argument and the attribute keep the
-            plural for the configs, saved checkpoint configs, tools and
-            ``--cfg-options model.backbone.num_persons=...`` that use it.
-        clip_len (int): Frames T. DSA's token mixer needs exactly T frames.
-        hidden_dim (int): Token width D.
-        num_heads (int): Attention heads.
+        num_heads (int): Attention heads. Defaults to 1.
         num_layers (int): DST layers per stream (honoured, unlike the
-            original, which always builds 2; design.md §17 D1).
-        alpha (float): CA weight in every DST layer.
-        gap (int): Dense-shift gap.
-        kernel_size (int): CA conv kernel (odd).
-        mlp_ratio (float): MLP hidden width over D.
-        drop_path (float): DropPath rate in every branch.
-        frozen (bool): Freeze every parameter and keep the module in eval mode
-            (linear probing, kNN). Defaults to False.
-        causal (bool): Make the temporal stream causal (frame t sees frames
-            <= t in attention and token mixing), for early prediction
-            (design.md §14). Spatial tokens embed the whole clip, so the
-            encoder as a whole only sees the past when it is given a prefix
-            (``ObservePrefix``). Defaults to False.
+            original, which always builds 2; design.md §17 D1). Defaults
+            to 2.
+        alpha (float): CA weight in every DST layer. Defaults to 0.5.
+        gap (int): Dense-shift gap. Defaults to 4.
+        kernel_size (int): CA conv kernel (odd). Defaults to 1.
+        mlp_ratio (float): MLP hidden width over D. Defaults to 2.
+        drop_path (float): DropPath rate in every branch. Defaults to 0.1.
         fuse_attention (bool): Run the three attention passes of every DST
             layer (CA and DSA's two branches share the weights) as one
             batched call. Same outputs; False keeps them separate, for
             benchmarks. Defaults to True.
-        init_cfg (dict, optional): mmengine init config, e.g.
-            ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.
-            Without one, the original USDRL initialisation is used.
-        frozen_train_mode (bool): A frozen encoder follows the model's
-            train / eval mode instead of staying in eval mode, so DropPath
-            (and dropout) act while probing: the TPAMI code's linear
-            evaluation. Defaults to False (the AAAI code's).
-        skeleton (SkeletonSpec | dict | str, optional): The skeleton spec
-            the geometry comes from (a layout name alone means 3D, 2
-            persons, no score).
-        num_modalities (int): Modalities stacked along C (3 for the J+B+M
-            input of MPCT): ``in_channels`` is ``num_modalities`` times the
-            spec's. Needs ``skeleton``. Defaults to 1.
+        **kwargs: The arguments every encoder takes, documented on
+            :class:`SkeletonTokenEncoder`: ``in_channels``, ``num_joints``,
+            ``num_persons``, ``clip_len`` (DSA's token mixer needs exactly
+            T frames), ``hidden_dim``, ``frozen``, ``causal`` (the temporal
+            stream's attention and token mixing), ``init_cfg``,
+            ``frozen_train_mode``, ``skeleton`` and ``num_modalities``.
     """
 
     def __init__(self,
-                 in_channels: Optional[int] = None,
-                 num_joints: Optional[int] = None,
-                 num_persons: Optional[int] = None,
-                 clip_len: int = 64,
-                 hidden_dim: int = 1024,
+                 *,
                  num_heads: int = 1,
                  num_layers: int = 2,
                  alpha: float = 0.5,
@@ -91,29 +61,13 @@ class DSTE(SkeletonTokenEncoder):
                  kernel_size: int = 1,
                  mlp_ratio: float = 2.,
                  drop_path: float = 0.1,
-                 frozen: bool = False,
-                 causal: bool = False,
                  fuse_attention: bool = True,
-                 init_cfg: Optional[dict] = None,
-                 frozen_train_mode: bool = False,
-                 skeleton: Optional[SpecLike] = None,
-                 num_modalities: int = 1) -> None:
+                 **kwargs: Any) -> None:
         if num_layers < 1:
             raise ValueError(f'num_layers must be >= 1, got {num_layers}')
-        super().__init__(
-            clip_len=clip_len,
-            hidden_dim=hidden_dim,
-            frozen=frozen,
-            causal=causal,
-            init_cfg=init_cfg,
-            frozen_train_mode=frozen_train_mode,
-            skeleton=skeleton,
-            in_channels=in_channels,
-            num_joints=num_joints,
-            num_persons=num_persons,
-            num_modalities=num_modalities)
+        super().__init__(**kwargs)
         layer_cfg = dict(
-            embed_dims=hidden_dim,
+            embed_dims=self.hidden_dim,
             num_heads=num_heads,
             alpha=alpha,
             gap=gap,
@@ -122,7 +76,7 @@ class DSTE(SkeletonTokenEncoder):
             drop_path=drop_path,
             fuse_attention=fuse_attention)
         self.temporal_layers = nn.ModuleList(
-            DSTLayer(seq_len=clip_len, causal=causal, **layer_cfg)
+            DSTLayer(seq_len=self.clip_len, causal=self.causal, **layer_cfg)
             for _ in range(num_layers))
         self.spatial_layers = nn.ModuleList(
             DSTLayer(seq_len=self.num_tokens, **layer_cfg)

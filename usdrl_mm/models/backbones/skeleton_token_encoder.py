@@ -89,23 +89,56 @@ class SkeletonTokenEncoder(BaseModule):
     :attr:`pooled_channels` (the pooled clip feature) and
     :attr:`dense_channels` (the per-frame dense feature).
 
+    The arguments below are the ones every encoder takes; a subclass's own
+    arguments (its layers) come first and these reach this class as keyword
+    arguments, so each is declared and documented once, here.
+
     Args:
-        clip_len, hidden_dim, frozen, causal, init_cfg, frozen_train_mode,
-            skeleton, in_channels, num_joints, num_persons, num_modalities:
-            as :class:`DSTE`.
+        in_channels (int, optional): Channels per joint C: 3 for 3D, 2 for
+            2D, or 3 for 2D with the score channel. Defaults to 3, or the
+            spec's.
+        num_joints (int, optional): Joints per person V. Defaults to 25, or
+            the spec layout's.
+        num_persons (int, optional): Persons M. Defaults to 2, or the spec's
+            ``num_person``. The spec spells it ``num_person`` as MMAction2's
+            ``FormatGCNInput`` does; this argument and the attribute keep the
+            plural for the configs, saved checkpoint configs, tools and
+            ``--cfg-options model.backbone.num_persons=...`` that use it.
+        clip_len (int): Frames T. Defaults to 64.
+        hidden_dim (int): Token width D. Defaults to 1024.
+        frozen (bool): Freeze every parameter and keep the module in eval mode
+            (linear probing, kNN). Defaults to False.
+        causal (bool): Make the temporal stream causal: frame t sees frames
+            <= t only (design.md §14). Spatial tokens embed the whole clip,
+            so the encoder as a whole only sees the past when it is given a
+            prefix (``ObservePrefix``). Defaults to False.
+        init_cfg (dict, optional): mmengine init config, e.g.
+            ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.
+            Without one, the original USDRL initialisation is used.
+        frozen_train_mode (bool): A frozen encoder follows the model's
+            train / eval mode instead of staying in eval mode, so DropPath
+            (and dropout) act while probing: the TPAMI code's linear
+            evaluation. Defaults to False (the AAAI code's).
+        skeleton (SkeletonSpec | dict | str, optional): The skeleton spec
+            the geometry comes from (a layout name alone means 3D, 2
+            persons, no score).
+        num_modalities (int): Modalities stacked along C (3 for the J+B+M
+            input of MPCT): ``in_channels`` is ``num_modalities`` times the
+            spec's. Needs ``skeleton``. Defaults to 1.
     """
 
     def __init__(self,
-                 clip_len: int,
-                 hidden_dim: int,
+                 *,
+                 in_channels: Optional[int] = None,
+                 num_joints: Optional[int] = None,
+                 num_persons: Optional[int] = None,
+                 clip_len: int = 64,
+                 hidden_dim: int = 1024,
                  frozen: bool = False,
                  causal: bool = False,
                  init_cfg: Optional[dict] = None,
                  frozen_train_mode: bool = False,
                  skeleton: Optional[SpecLike] = None,
-                 in_channels: Optional[int] = None,
-                 num_joints: Optional[int] = None,
-                 num_persons: Optional[int] = None,
                  num_modalities: int = 1) -> None:
         super().__init__(init_cfg=init_cfg)
         spec, in_channels, num_joints, num_persons = resolve_geometry(

@@ -1,10 +1,9 @@
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import torch
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
-from usdrl_mm.structures import SpecLike
 from .skeleton_token_encoder import SkeletonTokenEncoder
 
 
@@ -37,18 +36,9 @@ class STTR(SkeletonTokenEncoder):
     loose numbers, exactly as for :class:`DSTE`.
 
     Args:
-        in_channels (int, optional): Channels per joint C (default 3, or the
-            spec's).
-        num_joints (int, optional): Joints per person V (default 25, or the
-            spec layout's).
-        num_persons (int, optional): Persons M (default 2, or the spec's
-            ``num_person``; the plural is kept for existing configs, as
-            :class:`DSTE` explains).
-        clip_len (int): Frames T.
-        hidden_dim (int): Token width D.
-        num_heads (int): Attention heads.
+        num_heads (int): Attention heads. Defaults to 1.
         num_layers (int): Encoder layers per stream (honoured, as in the
-            original STTR).
+            original STTR). Defaults to 2.
         ffn_dim (int, optional): Feed-forward width. Defaults to
             ``hidden_dim``, as the original's ``dim_feedforward=d_model``
             (1024 for the default width, not the usual 2048 or 4D).
@@ -57,65 +47,34 @@ class STTR(SkeletonTokenEncoder):
             ``'gelu'``. Defaults to ``'relu'``.
         norm_first (bool): Pre-norm layers. Defaults to False (post-norm,
             as the original and its checkpoints).
-        frozen (bool): Freeze every parameter and keep the module in eval
-            mode (linear probing, kNN). Defaults to False.
-        causal (bool): Make the temporal stream causal: frame t attends to
-            frames <= t only (design.md §14). Spatial tokens embed the whole
-            clip, so the encoder as a whole only sees the past when it is
-            given a prefix (``ObservePrefix``). Defaults to False.
-        init_cfg (dict, optional): mmengine init config, e.g.
-            ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.
-            Without one, the original USDRL initialisation is used.
-        frozen_train_mode (bool): A frozen encoder follows the model's
-            train / eval mode instead of staying in eval mode, so DropPath
-            (and dropout) act while probing: the TPAMI code's linear
-            evaluation. Defaults to False (the AAAI code's).
         torch_default_init (bool): Keep PyTorch's default initialisation of
             every layer and a zero spatial position embedding, as the TPAMI
             code does (its STTR init call is commented out). Defaults to
             False (the AAAI code's USDRL initialisation).
-        skeleton (SkeletonSpec | dict | str, optional): The skeleton spec
-            the geometry comes from.
-        num_modalities (int): Modalities stacked along C; needs
-            ``skeleton``. Defaults to 1.
+        **kwargs: The arguments every encoder takes, documented on
+            :class:`SkeletonTokenEncoder`: ``in_channels``, ``num_joints``,
+            ``num_persons``, ``clip_len``, ``hidden_dim``, ``frozen``,
+            ``causal`` (a causal mask on the temporal stream's attention),
+            ``init_cfg``, ``frozen_train_mode``, ``skeleton`` and
+            ``num_modalities``.
     """
 
     def __init__(self,
-                 in_channels: Optional[int] = None,
-                 num_joints: Optional[int] = None,
-                 num_persons: Optional[int] = None,
-                 clip_len: int = 64,
-                 hidden_dim: int = 1024,
+                 *,
                  num_heads: int = 1,
                  num_layers: int = 2,
                  ffn_dim: Optional[int] = None,
                  dropout: float = 0.,
                  activation: str = 'relu',
                  norm_first: bool = False,
-                 frozen: bool = False,
-                 causal: bool = False,
-                 init_cfg: Optional[dict] = None,
-                 frozen_train_mode: bool = False,
                  torch_default_init: bool = False,
-                 skeleton: Optional[SpecLike] = None,
-                 num_modalities: int = 1) -> None:
+                 **kwargs: Any) -> None:
         if num_layers < 1:
             raise ValueError(f'num_layers must be >= 1, got {num_layers}')
-        if hidden_dim % num_heads:
-            raise ValueError(f'hidden_dim ({hidden_dim}) must be divisible '
-                             f'by num_heads ({num_heads})')
-        super().__init__(
-            clip_len=clip_len,
-            hidden_dim=hidden_dim,
-            frozen=frozen,
-            causal=causal,
-            init_cfg=init_cfg,
-            frozen_train_mode=frozen_train_mode,
-            skeleton=skeleton,
-            in_channels=in_channels,
-            num_joints=num_joints,
-            num_persons=num_persons,
-            num_modalities=num_modalities)
+        super().__init__(**kwargs)
+        if self.hidden_dim % num_heads:
+            raise ValueError(f'hidden_dim ({self.hidden_dim}) must be '
+                             f'divisible by num_heads ({num_heads})')
         self.torch_default_init = torch_default_init
         # torch's layer takes the causal mask as ``src_mask``, so no custom
         # layer is needed. A list of independent layers rather than
@@ -124,9 +83,9 @@ class STTR(SkeletonTokenEncoder):
         # and it names the layers ``layers.{i}`` where DSTE has
         # ``temporal_layers.{i}``.
         layer_cfg = dict(
-            d_model=hidden_dim,
+            d_model=self.hidden_dim,
             nhead=num_heads,
-            dim_feedforward=ffn_dim or hidden_dim,
+            dim_feedforward=ffn_dim or self.hidden_dim,
             dropout=dropout,
             activation=activation,
             norm_first=norm_first,

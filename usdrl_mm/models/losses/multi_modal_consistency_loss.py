@@ -7,7 +7,7 @@ from mmaction.registry import MODELS
 from torch import Tensor
 
 from .multi_view_consistency_loss import (ConsistencyLossBase,
-                                          consistency_distance)
+                                          distances_to_target)
 
 MODAL_TARGETS = ('fused', 'mean')
 
@@ -48,12 +48,8 @@ def multi_modal_consistency(modalities: Sequence[Tensor],
         target = torch.stack(list(modalities)).mean(dim=0)
     else:
         target = fused
-    if detach_target:
-        target = target.detach()
-    return torch.stack([
-        consistency_distance(z, target, metric, off_diag_weight)
-        for z in modalities
-    ])
+    return distances_to_target(modalities, target, metric, detach_target,
+                               off_diag_weight)
 
 
 @MODELS.register_module()
@@ -94,12 +90,8 @@ class MultiModalConsistencyLoss(ConsistencyLossBase):
         with ``reduction='none'``."""
         if self.target == 'fused' and fused is None:
             raise ValueError('target="fused" needs the fused embedding')
-        per_modality = self.loss_weight * multi_modal_consistency(
-            modalities, fused if self.target == 'fused' else None, self.metric,
-            self.detach_target, self.off_diag_weight)
-        if reduction == 'none':
-            return per_modality
-        if reduction == 'mean':
-            return per_modality.mean()
-        raise ValueError(f'reduction must be "mean" or "none", got '
-                         f'{reduction!r}')
+        return self.reduce(
+            multi_modal_consistency(modalities,
+                                    fused if self.target == 'fused' else None,
+                                    self.metric, self.detach_target,
+                                    self.off_diag_weight), reduction)

@@ -43,6 +43,23 @@ def consistency_distance(online: Tensor,
                      f'{CONSISTENCY_METRICS}')
 
 
+def distances_to_target(online: Sequence[Tensor],
+                        target: Tensor,
+                        metric: str = 'mse',
+                        detach_target: bool = True,
+                        off_diag_weight: float = 0.005) -> Tensor:
+    """``(G,)`` vector of ``d(z^g, sg(c))``: the :func:`consistency_distance`
+    of each of the G online embeddings ``z^g`` to one target ``c``, with the
+    stop-gradient ``sg`` when ``detach_target``. The step both consistency
+    terms end with."""
+    if detach_target:
+        target = target.detach()
+    return torch.stack([
+        consistency_distance(z, target, metric, off_diag_weight)
+        for z in online
+    ])
+
+
 class ConsistencyLossBase(nn.Module):
     """The settings both consistency losses share: weight, distance
     (:data:`CONSISTENCY_METRICS`), stop-gradient on the target and the
@@ -58,6 +75,16 @@ class ConsistencyLossBase(nn.Module):
         self.metric = metric
         self.detach_target = detach_target
         self.off_diag_weight = off_diag_weight
+
+    def reduce(self, per_item: Tensor, reduction: str) -> Tensor:
+        """``loss_weight`` times the per-view / per-modality distances:
+        their mean (``reduction='mean'``) or the vector (``'none'``)."""
+        if reduction == 'none':
+            return self.loss_weight * per_item
+        if reduction == 'mean':
+            return self.loss_weight * per_item.mean()
+        raise ValueError(f'reduction must be "mean" or "none", got '
+                         f'{reduction!r}')
 
 
 def multi_view_consistency(virtual: Sequence[Tensor],
@@ -86,12 +113,8 @@ def multi_view_consistency(virtual: Sequence[Tensor],
     if len(shapes) != 1:
         raise ValueError(f'views must share one (B, D) shape, got {shapes}')
     centre = torch.stack(list(views)).mean(dim=0)  # (K, B, D) -> (B, D)
-    if detach_target:
-        centre = centre.detach()
-    return torch.stack([
-        consistency_distance(v, centre, metric, off_diag_weight)
-        for v in virtual
-    ])
+    return distances_to_target(virtual, centre, metric, detach_target,
+                               off_diag_weight)
 
 
 @MODELS.register_module()
@@ -125,12 +148,7 @@ class MultiViewConsistencyLoss(ConsistencyLossBase):
                 reduction: str = 'mean') -> Tensor:
         """Weighted mean over the virtual views, or the weighted (R,)
         vector with ``reduction='none'``."""
-        per_view = self.loss_weight * multi_view_consistency(
-            virtual, views, self.metric, self.detach_target,
-            self.off_diag_weight)
-        if reduction == 'none':
-            return per_view
-        if reduction == 'mean':
-            return per_view.mean()
-        raise ValueError(f'reduction must be "mean" or "none", got '
-                         f'{reduction!r}')
+        return self.reduce(
+            multi_view_consistency(virtual, views, self.metric,
+                                   self.detach_target, self.off_diag_weight),
+            reduction)
