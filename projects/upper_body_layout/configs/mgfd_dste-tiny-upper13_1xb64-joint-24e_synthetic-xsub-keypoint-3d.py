@@ -9,6 +9,10 @@ _base_ = [
     '../../../configs/usdrl/'
     'mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py'
 ]
+# Every config of this project lays the same override (imports, layout,
+# joint count, data) over a different base. mmengine takes a key from one
+# base only, so the override cannot be a second base; each config states it
+# (docs/design.md §22).
 custom_imports = dict(
     imports=['usdrl_mm', 'projects.upper_body_layout'],
     allow_failed_imports=False)
