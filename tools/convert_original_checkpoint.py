@@ -26,6 +26,7 @@ from typing import Any, List, Optional
 import torch
 
 import usdrl_mm  # noqa: F401  weights-only allow-list
+from usdrl_mm.apis.arguments import add_force_argument
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.fileio import atomic_torch_save
 from usdrl_mm.models.utils.original_checkpoint import (
@@ -91,7 +92,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--allow-namespace',
         action='store_true',
         help='allow argparse.Namespace objects in the weights-only load')
-    parser.add_argument('--force', action='store_true')
+    add_force_argument(parser, 'an existing DST')
     args = parser.parse_args(argv)
     if args.dst is None and not args.print_config:
         parser.error('DST is required unless --print-config is given')

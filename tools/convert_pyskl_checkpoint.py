@@ -19,6 +19,7 @@ from typing import Dict, Tuple
 import torch
 
 import usdrl_mm  # noqa: F401  weights-only allow-list
+from usdrl_mm.apis.arguments import add_force_argument
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.fileio import atomic_torch_save
 
@@ -51,7 +52,7 @@ def main(argv=None) -> None:
         '--unsafe-load',
         action='store_true',
         help='load with weights_only=False (trusted files)')
-    parser.add_argument('--force', action='store_true')
+    add_force_argument(parser, 'an existing DST')
     args = parser.parse_args(argv)
     if refuse_overwrite(args.dst, args.force):
         sys.exit(1)

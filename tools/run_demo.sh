@@ -6,10 +6,7 @@
 # initialisation. Extra arguments go to the pretraining tools/train.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup_env.sh
-VENV=${VENV:-.venv}
-# shellcheck disable=SC1091
-. "$VENV/bin/activate"
+. tools/misc/activate_env.sh
 PY=python
 CONFIG=configs/usdrl/mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py
 BENCH=configs/usdrl/benchmarks

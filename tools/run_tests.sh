@@ -7,10 +7,7 @@
 # collected, e.g. a selection that matches nothing) fails like any other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup_env.sh
-VENV=${VENV:-.venv}
-# shellcheck disable=SC1091
-. "$VENV/bin/activate"  # tests call python, torchrun and the tools
+. tools/misc/activate_env.sh  # tests call python, torchrun and the tools
 
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then args=(-m "not slow"); fi

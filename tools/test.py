@@ -15,15 +15,16 @@ and leaves ``sys.path`` alone, as MMAction2's does. A config whose
 ``tools/dist_test.sh`` and ``tools/slurm_test.sh`` set it themselves.
 """
 import argparse
-import os.path as osp
-import sys
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 import usdrl_mm  # noqa: F401,I001  registries, checkpoint allow-list
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
-                                     add_launcher_arguments, export_local_rank)
+                                     add_launcher_arguments,
+                                     apply_work_dir_argument,
+                                     export_local_rank)
+from usdrl_mm.apis.cli import exit_on_error
 from usdrl_mm.engine import (CheckpointMismatchError, NoDisplayError,
                              add_allow_partial_argument,
                              configure_checkpoint_fit,
@@ -83,11 +84,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
 
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    apply_work_dir_argument(cfg, args)
     cfg.load_from = args.checkpoint
     # the Runner only logs missing or mis-shaped keys and would test random
     # weights
@@ -97,16 +94,12 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    try:
+    with exit_on_error(NoDisplayError):
         cfg = merge_args(Config.fromfile(args.config), args)
-    except NoDisplayError as err:
-        sys.exit(f'error: {err}')
     init_cpu_process_group(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    try:
+    with exit_on_error(CheckpointMismatchError):
         runner.test()
-    except CheckpointMismatchError as err:
-        sys.exit(f'error: {err}')
     close_process_group()
 
 

@@ -16,15 +16,16 @@ and leaves ``sys.path`` alone, as MMAction2's does. A config whose
 ``tools/dist_train.sh`` and ``tools/slurm_train.sh`` set it themselves.
 """
 import argparse
-import os.path as osp
-import sys
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 import usdrl_mm  # noqa: F401,I001  registries, checkpoint allow-list
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
-                                     add_launcher_arguments, export_local_rank)
+                                     add_launcher_arguments,
+                                     apply_work_dir_argument,
+                                     export_local_rank)
+from usdrl_mm.apis.cli import exit_on_error
 from usdrl_mm.engine import (CheckpointMismatchError,
                              add_allow_partial_argument,
                              configure_checkpoint_fit,
@@ -91,12 +92,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
     cfg.launcher = args.launcher
 
-    # work_dir priority: command line > config > config file name
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    apply_work_dir_argument(cfg, args)  # --work-dir > config > file name
 
     if args.amp:
         enable_amp(cfg)
@@ -141,16 +137,12 @@ def main() -> None:
     adapt_amp_to_device(cfg)
     lock = None
     if launch_rank() == 0:  # one run per work directory
-        try:
+        with exit_on_error(WorkDirBusyError):
             lock = lock_work_dir(cfg.work_dir)
-        except WorkDirBusyError as err:
-            sys.exit(f'error: {err}')
     init_cpu_process_group(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    try:
+    with exit_on_error(CheckpointMismatchError):
         runner.train()
-    except CheckpointMismatchError as err:
-        sys.exit(f'error: {err}')
     close_process_group()
     if lock is not None:
         lock.release()

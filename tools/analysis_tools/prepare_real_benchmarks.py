@@ -14,6 +14,7 @@ import os.path as osp
 import sys
 from typing import List, Optional
 
+from usdrl_mm.apis.cli import report_errors
 from usdrl_mm.benchmarks import DATASETS, RECIPE_NAMES, prepare_benchmark
 
 # the recipes' config paths are relative to the repository root
@@ -36,28 +37,28 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument('--semi-ratio', type=float, default=0.1)
     parser.add_argument('--raw-root', help='the raw release, for the report')
     parser.add_argument('--out-dir', required=True)
-    args = parser.parse_args(argv)
-    try:
-        manifest = prepare_benchmark(
-            args.dataset,
-            args.recipe,
-            args.trimmed,
-            args.out_dir,
-            protocols=args.protocols,
-            seeds=args.seeds,
-            untrimmed=args.untrimmed,
-            semi_ratio=args.semi_ratio,
-            raw_root=args.raw_root,
-            repo_root=REPO)
-    except (OSError, ValueError) as err:
-        print(f'prepare_real_benchmarks: {err}', file=sys.stderr)
-        return 1
+    return report_errors(
+        prepare, parser.parse_args(argv), prog='prepare_real_benchmarks')
+
+
+def prepare(args: argparse.Namespace) -> None:
+    """Write the configs and list the runs."""
+    manifest = prepare_benchmark(
+        args.dataset,
+        args.recipe,
+        args.trimmed,
+        args.out_dir,
+        protocols=args.protocols,
+        seeds=args.seeds,
+        untrimmed=args.untrimmed,
+        semi_ratio=args.semi_ratio,
+        raw_root=args.raw_root,
+        repo_root=REPO)
     for protocol, seeds in manifest['runs'].items():
         for seed, run in seeds.items():
             roles = ', '.join(f'{role} <- {c["source"]}'
                               for role, c in run['configs'].items())
             print(f'{protocol}, seed {seed}: {roles}')
-    return 0
 
 
 if __name__ == '__main__':

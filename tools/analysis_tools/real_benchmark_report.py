@@ -13,20 +13,24 @@ import os.path as osp
 import sys
 from typing import List, Optional
 
+from usdrl_mm.apis.cli import report_errors
 from usdrl_mm.benchmarks import write_report
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('out_dir', help='the benchmark folder')
-    args = parser.parse_args(argv)
-    try:
-        write_report(args.out_dir)
-    except (OSError, ValueError, KeyError) as err:
-        print(f'real_benchmark_report: {err}', file=sys.stderr)
-        return 1
-    print(open(osp.join(args.out_dir, 'results.md')).read())
-    return 0
+    return report_errors(
+        report,
+        parser.parse_args(argv).out_dir,
+        errors=(OSError, ValueError, KeyError),
+        prog='real_benchmark_report')
+
+
+def report(out_dir: str) -> None:
+    """Write the report of ``out_dir`` and print its table."""
+    write_report(out_dir)
+    print(open(osp.join(out_dir, 'results.md')).read())
 
 
 if __name__ == '__main__':

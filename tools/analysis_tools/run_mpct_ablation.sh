@@ -11,9 +11,7 @@
 #   FORCE=1                        retrain variants that already finished
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bash tools/setup_env.sh
-# shellcheck disable=SC1091
-. "${VENV:-.venv}/bin/activate"
+. tools/misc/activate_env.sh
 OUT=${OUT:-work_dirs/mpct_ablation}
 CFG=configs/usdrl
 SUFFIX=_1xb64-jmb-24e_synthetic-xsub-keypoint-3d.py

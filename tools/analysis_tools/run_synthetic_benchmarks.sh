@@ -6,9 +6,7 @@
 # with ST-GCN and PoseC3D. About 75 minutes on 2 CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bash tools/setup_env.sh
-# shellcheck disable=SC1091
-. "${VENV:-.venv}/bin/activate"
+. tools/misc/activate_env.sh
 OUT=${OUT:-work_dirs/benchmarks}
 CFG=configs/usdrl
 B=$CFG/benchmarks

@@ -6,9 +6,7 @@
 # run_synthetic_benchmarks.sh when its outputs exist (same OUT folder).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bash tools/setup_env.sh
-# shellcheck disable=SC1091
-. "${VENV:-.venv}/bin/activate"
+. tools/misc/activate_env.sh
 OUT=${OUT:-work_dirs/benchmarks}
 B=configs/usdrl/benchmarks
 PRETRAIN=configs/usdrl/mgfd_dste-tiny_1xb64-joint-24e_synthetic-xsub-keypoint-3d.py

@@ -15,15 +15,15 @@ Prints a summary and exits 1 when there is any error (or any warning with
 ``--strict``), 0 otherwise.
 """
 import argparse
-import pickle
 import sys
 from collections import Counter
 from typing import Any, List, Optional
 
 import numpy as np
 
+from usdrl_mm.apis.cli import load_input_pickle, print_error, report_errors
 from usdrl_mm.datasets.annotation_checks import check_annotation_file
-from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
+from usdrl_mm.fileio import add_trust_pickle_argument
 from usdrl_mm.structures import get_layout, list_layouts
 from usdrl_mm.utils.imports import add_import_argument, import_modules
 
@@ -112,17 +112,9 @@ def show(title: str, items: List[str], limit: int) -> None:
         print(f'  ... and {len(items) - len(shown)} more')
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = parse_args(argv)
-    error = import_modules(args.imports)
-    if error:
-        print(f'error: {error}', file=sys.stderr)
-        return 1
-    try:
-        data = load_pickle(args.file, trust=args.trust_pickle)
-    except (OSError, pickle.UnpicklingError, EOFError) as e:
-        print(f'error: cannot read {args.file}: {e}', file=sys.stderr)
-        return 1
+def check(args: argparse.Namespace) -> int:
+    """Read, check and report ``args.file``; the exit status."""
+    data = load_input_pickle(args.file, trust=args.trust_pickle)
     report = check_annotation_file(
         data,
         num_classes=args.num_classes,
@@ -139,6 +131,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f'{len(report.errors)} error(s), {len(report.warnings)} '
           f'warning(s): {"FAILED" if failed else "OK"}')
     return 1 if failed else 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    error = import_modules(args.imports)
+    if error:
+        return print_error(error)
+    return report_errors(check, args, errors=())
 
 
 if __name__ == '__main__':

@@ -19,10 +19,11 @@ import argparse
 import sys
 from typing import List, Optional
 
+from usdrl_mm.apis.arguments import add_force_argument, write_converted
+from usdrl_mm.apis.cli import report_errors
 from usdrl_mm.datasets.converters import convert_ntu_rgbd, read_name_list
 from usdrl_mm.datasets.converters.io import refuse_overwrite
-from usdrl_mm.datasets.converters.report import (
-    add_drop_empty_splits_argument, write_checked)
+from usdrl_mm.datasets.converters.report import add_drop_empty_splits_argument
 from usdrl_mm.utils.progress import ProgressBarCallback
 
 
@@ -63,39 +64,32 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         action='store_true',
         help='skip and count malformed files instead of stopping')
     add_drop_empty_splits_argument(parser)
-    parser.add_argument(
-        '--force', action='store_true', help='overwrite an existing output')
+    add_force_argument(parser)
     return parser.parse_args(argv)
+
+
+def convert(args: argparse.Namespace) -> int:
+    """Convert and write ``--out``; the exit status."""
+    ignore = read_name_list(args.ignore_list) if args.ignore_list else []
+    data, report = convert_ntu_rgbd(
+        args.skeletons,
+        args.dataset,
+        ignore=ignore,
+        max_bodies=args.max_bodies,
+        min_body_frames=args.min_body_frames,
+        skip_malformed=args.skip_malformed,
+        progress=ProgressBarCallback(),
+        body_selection=args.body_selection)
+    print()
+    return write_converted(data, report, args,
+                           60 if args.dataset == 'ntu60' else 120)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     if refuse_overwrite(args.out, args.force):
         return 1
-    ignore = read_name_list(args.ignore_list) if args.ignore_list else []
-    progress = ProgressBarCallback()
-    try:
-        data, report = convert_ntu_rgbd(
-            args.skeletons,
-            args.dataset,
-            ignore=ignore,
-            max_bodies=args.max_bodies,
-            min_body_frames=args.min_body_frames,
-            skip_malformed=args.skip_malformed,
-            progress=progress,
-            body_selection=args.body_selection)
-    except (OSError, ValueError) as e:
-        print(f'\nerror: {e}', file=sys.stderr)
-        return 1
-    print()
-    num_classes = 60 if args.dataset == 'ntu60' else 120
-    return write_checked(
-        data,
-        args.out,
-        report,
-        num_classes,
-        force=args.force,
-        drop_empty_splits=args.drop_empty_splits)
+    return report_errors(convert, args, newline=True)
 
 
 if __name__ == '__main__':

@@ -20,6 +20,8 @@ import argparse
 import sys
 from typing import List, Optional
 
+from usdrl_mm.apis.arguments import add_force_argument
+from usdrl_mm.apis.cli import report_errors
 from usdrl_mm.datasets.converters import (atomic_dump, convert_pku_mmd,
                                           trim_instances)
 from usdrl_mm.datasets.converters.io import refuse_overwrite
@@ -65,34 +67,25 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='instances with start > end: dropped with a warning naming the '
         'file and line (default), or swapped')
     add_drop_empty_splits_argument(parser)
-    parser.add_argument(
-        '--force', action='store_true', help='overwrite existing outputs')
+    add_force_argument(parser, 'existing outputs')
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = parse_args(argv)
-    for path in (args.out, args.trimmed_out):
-        if path and refuse_overwrite(path, args.force):
-            return 1
+def convert(args: argparse.Namespace) -> int:
+    """Convert, check both outputs, then write them; the exit status."""
     split_files = {
         k: v
         for k, v in (('xsub', args.xsub_split), ('xview', args.xview_split))
         if v
     }
-    progress = ProgressBarCallback()
-    try:
-        data, summary = convert_pku_mmd(
-            args.skeletons,
-            args.labels,
-            split_files,
-            xview_val_views=tuple(args.xview_val_views.split(',')),
-            xsub_val_ids=args.xsub_val_ids,
-            reversed_segments=args.reversed_segments,
-            progress=progress)
-    except (OSError, ValueError) as e:
-        print(f'\nerror: {e}', file=sys.stderr)
-        return 1
+    data, summary = convert_pku_mmd(
+        args.skeletons,
+        args.labels,
+        split_files,
+        xview_val_views=tuple(args.xview_val_views.split(',')),
+        xsub_val_ids=args.xsub_val_ids,
+        reversed_segments=args.reversed_segments,
+        progress=ProgressBarCallback())
     print()
     outputs = [(args.out, data, 'sequences', False)]
     if args.trimmed_out:
@@ -117,6 +110,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'warning: {warning}')
     print('summary: ' + ', '.join(f'{k} {v}' for k, v in summary.items()))
     return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    for path in (args.out, args.trimmed_out):
+        if path and refuse_overwrite(path, args.force):
+            return 1
+    return report_errors(convert, args, newline=True)
 
 
 if __name__ == '__main__':

@@ -32,6 +32,8 @@ from collections import Counter
 from functools import partial
 from typing import Callable, List, Optional, Tuple
 
+from usdrl_mm.apis.arguments import add_force_argument, write_converted
+from usdrl_mm.apis.cli import print_error, report_errors
 from usdrl_mm.datasets.converters import (convert_pose_videos,
                                           find_openpose_videos, pose2d,
                                           read_label_file, read_mediapipe_file,
@@ -39,8 +41,7 @@ from usdrl_mm.datasets.converters import (convert_pose_videos,
                                           read_openpose_video, read_split_file)
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.datasets.converters.openpose import detect_openpose_layout
-from usdrl_mm.datasets.converters.report import (
-    add_drop_empty_splits_argument, write_checked)
+from usdrl_mm.datasets.converters.report import add_drop_empty_splits_argument
 from usdrl_mm.fileio import add_trust_pickle_argument
 from usdrl_mm.structures import get_layout
 from usdrl_mm.utils.progress import ProgressBarCallback
@@ -108,8 +109,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--skip-malformed',
         action='store_true',
         help='skip and count malformed videos instead of stopping')
-    parser.add_argument(
-        '--force', action='store_true', help='overwrite an existing output')
+    add_force_argument(parser)
     add_drop_empty_splits_argument(parser)
     add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
@@ -155,56 +155,46 @@ def video_loaders(
             for f in files]
 
 
+def convert(args: argparse.Namespace) -> int:
+    """Convert the videos and write ``--out``; the exit status."""
+    layout = args.layout or DEFAULT_LAYOUT[args.format]
+    num_joints = get_layout(layout).num_joints if layout else None
+    labels = read_label_file(args.labels) if args.labels else args.label
+    splits = read_split_file(args.splits) if args.splits else None
+    skipped: Counter = Counter()
+    data, report = convert_pose_videos(
+        video_loaders(args, num_joints, skipped),
+        tuple(args.img_shape),
+        labels,
+        max_persons=args.max_persons,
+        tracking=args.tracking,
+        tracking_gate=args.tracking_gate,
+        splits=splits,
+        split_name=args.split_name,
+        skip_malformed=args.skip_malformed,
+        progress=ProgressBarCallback())
+    print()
+    report.note('empty_people_skipped', skipped['empty_people'])
+    if not data['annotations']:
+        return print_error('no video was converted\n' + report.format())
+    if layout is None:  # OpenPose: the model follows from the data
+        layout = detect_openpose_layout(data['annotations'], args.input)
+    return write_converted(
+        data,
+        report,
+        args,
+        args.num_classes,
+        title=f'videos, layout {layout}',
+        require_label=args.labels is not None or args.label is not None,
+        num_joints=get_layout(layout).num_joints if layout else None)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     if refuse_overwrite(args.out, args.force):
         return 1
-    layout = args.layout or DEFAULT_LAYOUT[args.format]
-    progress = ProgressBarCallback()
-    try:
-        num_joints = get_layout(layout).num_joints if layout else None
-        labels = read_label_file(args.labels) if args.labels else args.label
-        splits = read_split_file(args.splits) if args.splits else None
-        skipped: Counter = Counter()
-        data, report = convert_pose_videos(
-            video_loaders(args, num_joints, skipped),
-            tuple(args.img_shape),
-            labels,
-            max_persons=args.max_persons,
-            tracking=args.tracking,
-            tracking_gate=args.tracking_gate,
-            splits=splits,
-            split_name=args.split_name,
-            skip_malformed=args.skip_malformed,
-            progress=progress)
-    except (KeyError, OSError, ValueError) as e:
-        print(
-            f'\nerror: {e.args[0] if isinstance(e, KeyError) else e}',
-            file=sys.stderr)
-        return 1
-    print()
-    report.note('empty_people_skipped', skipped['empty_people'])
-    if not data['annotations']:
-        print(
-            'error: no video was converted\n' + report.format(),
-            file=sys.stderr)
-        return 1
-    if layout is None:  # OpenPose: the model follows from the data
-        try:
-            layout = detect_openpose_layout(data['annotations'], args.input)
-        except ValueError as e:
-            print(f'error: {e}', file=sys.stderr)
-            return 1
-    return write_checked(
-        data,
-        args.out,
-        report,
-        args.num_classes,
-        force=args.force,
-        drop_empty_splits=args.drop_empty_splits,
-        title=f'videos, layout {layout}',
-        require_label=args.labels is not None or args.label is not None,
-        num_joints=get_layout(layout).num_joints if layout else None)
+    return report_errors(
+        convert, args, errors=(KeyError, OSError, ValueError), newline=True)
 
 
 if __name__ == '__main__':

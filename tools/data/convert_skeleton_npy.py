@@ -18,12 +18,13 @@ A split whose every sample is empty (all zeros) is an error, as in
 """
 import argparse
 import sys
-from typing import List, Optional
+from typing import Dict, List, Optional
 
+from usdrl_mm.apis.arguments import add_force_argument, write_converted
+from usdrl_mm.apis.cli import print_error, report_errors
 from usdrl_mm.datasets.converters import convert_skeleton_npy
 from usdrl_mm.datasets.converters.io import refuse_overwrite
-from usdrl_mm.datasets.converters.report import (
-    add_drop_empty_splits_argument, write_checked)
+from usdrl_mm.datasets.converters.report import add_drop_empty_splits_argument
 from usdrl_mm.fileio import add_trust_pickle_argument
 from usdrl_mm.structures import get_layout
 from usdrl_mm.utils.progress import ProgressBarCallback
@@ -51,11 +52,23 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         type=int,
         default=0,
         help='subtracted from every label (1 for 1-based label files)')
-    parser.add_argument(
-        '--force', action='store_true', help='overwrite an existing output')
+    add_force_argument(parser)
     add_drop_empty_splits_argument(parser)
     add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
+
+
+def convert(args: argparse.Namespace, splits: Dict[str, List[str]],
+            num_joints: Optional[int]) -> int:
+    """Convert the ``splits`` and write ``--out``; the exit status."""
+    data, report = convert_skeleton_npy(
+        splits,
+        label_offset=args.label_offset,
+        progress=ProgressBarCallback(),
+        trust_pickle=args.trust_pickle)
+    print()
+    return write_converted(
+        data, report, args, args.num_classes, num_joints=num_joints)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -65,37 +78,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     splits = {}
     for values in args.split:
         if len(values) not in (3, 4):
-            print(
-                f'error: --split {" ".join(values)}: expected NAME DATA '
-                'LABEL [NUM_FRAME]',
-                file=sys.stderr)
-            return 1
+            return print_error(f'--split {" ".join(values)}: expected NAME '
+                               'DATA LABEL [NUM_FRAME]')
         splits[values[0]] = values[1:]
     try:
         num_joints = get_layout(args.layout).num_joints \
             if args.layout else None
     except KeyError as e:
-        print(f'error: {e.args[0]}', file=sys.stderr)
-        return 1
-    progress = ProgressBarCallback()
-    try:
-        data, report = convert_skeleton_npy(
-            splits,
-            label_offset=args.label_offset,
-            progress=progress,
-            trust_pickle=args.trust_pickle)
-    except (OSError, ValueError) as e:
-        print(f'\nerror: {e}', file=sys.stderr)
-        return 1
-    print()
-    return write_checked(
-        data,
-        args.out,
-        report,
-        args.num_classes,
-        force=args.force,
-        drop_empty_splits=args.drop_empty_splits,
-        num_joints=num_joints)
+        return print_error(e)
+    return report_errors(convert, args, splits, num_joints, newline=True)
 
 
 if __name__ == '__main__':

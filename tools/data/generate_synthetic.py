@@ -16,6 +16,8 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
+from usdrl_mm.apis.arguments import add_force_argument
+from usdrl_mm.apis.cli import report_errors
 from usdrl_mm.apis.label_map import read_label_map
 from usdrl_mm.datasets.synthetic import ACTION_NAMES, write_synthetic_dataset
 from usdrl_mm.fileio import load_pickle
@@ -56,8 +58,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         type=float,
         default=0.01,
         help='joint noise std in metres')
-    parser.add_argument(
-        '--force', action='store_true', help='overwrite existing output files')
+    add_force_argument(parser, 'existing output files')
     return parser.parse_args(argv)
 
 
@@ -89,29 +90,29 @@ def summarize(paths: Dict[str, str]) -> str:
     return '\n'.join(lines)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = parse_args(argv)
+def generate(args: argparse.Namespace) -> None:
+    """Write the dataset into ``args.out`` and report it."""
     start = time.perf_counter()
-    try:
-        paths = write_synthetic_dataset(
-            args.out,
-            seed=args.seed,
-            num_classes=args.num_classes,
-            dim=args.dim,
-            force=args.force,
-            num_subjects=args.num_subjects,
-            num_reps=args.num_reps,
-            num_sequences=args.num_untrimmed,
-            noise_std=args.noise_std,
-            progress=StagedProgressBarCallback())
-    except (FileExistsError, ValueError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 1
+    paths = write_synthetic_dataset(
+        args.out,
+        seed=args.seed,
+        num_classes=args.num_classes,
+        dim=args.dim,
+        force=args.force,
+        num_subjects=args.num_subjects,
+        num_reps=args.num_reps,
+        num_sequences=args.num_untrimmed,
+        noise_std=args.noise_std,
+        progress=StagedProgressBarCallback())
     elapsed = time.perf_counter() - start
     print()
     print(summarize(paths))
     print(f'generated in {elapsed:.1f} s')
-    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    return report_errors(
+        generate, parse_args(argv), errors=(FileExistsError, ValueError))
 
 
 if __name__ == '__main__':

@@ -14,6 +14,7 @@ import os
 import sys
 from collections import Counter
 
+from usdrl_mm.apis.arguments import add_force_argument
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.datasets.label_subset import balanced_subset, write_subset
 from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
@@ -26,8 +27,7 @@ def main() -> None:
     parser.add_argument('--ratio', type=float, required=True)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', required=True, help='output .json')
-    parser.add_argument(
-        '--force', action='store_true', help='overwrite an existing output')
+    add_force_argument(parser)
     add_trust_pickle_argument(parser)
     args = parser.parse_args()
 

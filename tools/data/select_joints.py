@@ -13,14 +13,15 @@ that a project registers (``register_layout``) can be named. The output is
 written atomically and never overwritten without ``--force``.
 """
 import argparse
-import pickle
 import sys
 from typing import List, Optional
 
+from usdrl_mm.apis.arguments import add_force_argument
+from usdrl_mm.apis.cli import load_input_pickle, print_error, report_errors
 from usdrl_mm.datasets.converters.io import atomic_dump, refuse_overwrite
 from usdrl_mm.datasets.converters.select_joints import select_joints
-from usdrl_mm.fileio import add_trust_pickle_argument, load_pickle
-from usdrl_mm.structures import get_layout, list_layouts
+from usdrl_mm.fileio import add_trust_pickle_argument
+from usdrl_mm.structures import SkeletonLayout, get_layout, list_layouts
 from usdrl_mm.utils.imports import add_import_argument, import_modules
 from usdrl_mm.utils.progress import ProgressBarCallback
 
@@ -39,10 +40,29 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default='nturgb+d',
         help='layout the input is written in (default: %(default)s)')
     add_import_argument(parser)
-    parser.add_argument(
-        '--force', action='store_true', help='overwrite an existing output')
+    add_force_argument(parser)
     add_trust_pickle_argument(parser)
     return parser.parse_args(argv)
+
+
+def write_selected(args: argparse.Namespace, source: SkeletonLayout,
+                   target: SkeletonLayout) -> int:
+    """Read ``args.input``, keep the joints of ``target`` and write
+    ``args.output``; the exit status."""
+    data = load_input_pickle(args.input, trust=args.trust_pickle)
+    progress = ProgressBarCallback()
+    try:
+        out = select_joints(
+            data, to_layout=target, from_layout=source, progress=progress)
+    except ValueError as e:
+        return print_error(e, newline=True)
+    progress.close()
+    atomic_dump(out, args.output, force=args.force)
+    annotations = out['annotations'] if isinstance(out, dict) else out
+    print(f'{args.output}: {len(annotations)} samples, {source.num_joints} '
+          f'{source.name!r} joints -> {target.num_joints} {target.name!r} '
+          f'joints ({", ".join(target.joint_names)})')
+    return 0
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -51,36 +71,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     error = import_modules(args.imports)
     if error:
-        print(f'error: {error}', file=sys.stderr)
-        return 1
+        return print_error(error)
     try:
         source = get_layout(args.from_layout)
         target = get_layout(args.to_layout)
     except KeyError as e:
         hint = '' if args.imports else \
             ' (a custom layout needs --import of the module registering it)'
-        print(f'error: {e.args[0]}{hint}', file=sys.stderr)
-        return 1
-    try:
-        data = load_pickle(args.input, trust=args.trust_pickle)
-    except (OSError, pickle.UnpicklingError, EOFError) as e:
-        print(f'error: cannot read {args.input}: {e}', file=sys.stderr)
-        return 1
-
-    progress = ProgressBarCallback()
-    try:
-        out = select_joints(
-            data, to_layout=target, from_layout=source, progress=progress)
-    except ValueError as e:
-        print(f'\nerror: {e}', file=sys.stderr)
-        return 1
-    progress.close()
-    atomic_dump(out, args.output, force=args.force)
-    annotations = out['annotations'] if isinstance(out, dict) else out
-    print(f'{args.output}: {len(annotations)} samples, {source.num_joints} '
-          f'{source.name!r} joints -> {target.num_joints} {target.name!r} '
-          f'joints ({", ".join(target.joint_names)})')
-    return 0
+        return print_error(f'{e.args[0]}{hint}')
+    return report_errors(write_selected, args, source, target, errors=())
 
 
 if __name__ == '__main__':

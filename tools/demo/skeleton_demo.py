@@ -30,6 +30,7 @@ from torch import nn
 from usdrl_mm import apis
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
                                      add_img_shape_argument, check_device)
+from usdrl_mm.apis.cli import CommandError, report_errors
 from usdrl_mm.apis.inference import configured_geometry
 from usdrl_mm.datasets.converters.pose2d import check_max_persons
 from usdrl_mm.datasets.untrimmed_pose_dataset import frame_labels_from_segments
@@ -46,10 +47,6 @@ MAX_PLOTTED_CLIPS = 6  # bar charts in one --show-plot figure
 MAX_PRINTED = 20  # segments listed on stdout (all go to --out)
 
 Label = Union[int, str]
-
-
-class DemoError(Exception):
-    """An unusable input or option; reported without a traceback."""
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -109,9 +106,9 @@ def pick_task(cfg: Config, task: str) -> str:
     own for ``auto``."""
     head = cfg.model.get('cls_head')
     if not head or 'num_classes' not in head:
-        raise DemoError('the config has no classification head '
-                        '(model.cls_head with num_classes); use a '
-                        'recognition, detection or segmentation config')
+        raise CommandError('the config has no classification head '
+                           '(model.cls_head with num_classes); use a '
+                           'recognition, detection or segmentation config')
     dense = head.get('type') == 'DenseFrameHead' or apis.dataset_cfg(cfg).get(
         'type') == 'UntrimmedPoseDataset'
     if task == 'auto':
@@ -122,13 +119,13 @@ def pick_task(cfg: Config, task: str) -> str:
                 return DENSE_METRICS[metric['type']]
         return 'segmentation'
     if task == 'recognition' and dense:
-        raise DemoError('the config has a per-frame head for untrimmed '
-                        'sequences; use --task detection or segmentation '
-                        '(or auto)')
+        raise CommandError('the config has a per-frame head for untrimmed '
+                           'sequences; use --task detection or segmentation '
+                           '(or auto)')
     if task != 'recognition' and not dense:
-        raise DemoError(f'--task {task} needs a detection / segmentation '
-                        'config (DenseFrameHead, UntrimmedPoseDataset test '
-                        'set); this one classifies whole clips')
+        raise CommandError(f'--task {task} needs a detection / segmentation '
+                           'config (DenseFrameHead, UntrimmedPoseDataset test '
+                           'set); this one classifies whole clips')
     return task
 
 
@@ -287,12 +284,12 @@ def report_dense(result: Dict) -> None:
 def run(args: argparse.Namespace) -> Dict:
     """Everything but the reporting: the results as written to --out."""
     if args.top_k < 1:
-        raise DemoError(f'--top-k must be >= 1, got {args.top_k}')
+        raise CommandError(f'--top-k must be >= 1, got {args.top_k}')
     check_device(args.device)
     cfg = apis.load_config(args.config, args.cfg_options)
     task = pick_task(cfg, args.task)
     if not osp.isfile(args.checkpoint):
-        raise DemoError(f'checkpoint {args.checkpoint} not found')
+        raise CommandError(f'checkpoint {args.checkpoint} not found')
     num_classes = int(cfg.model.cls_head.num_classes)
     names = None
     if args.label_map:
@@ -314,9 +311,9 @@ def run(args: argparse.Namespace) -> Dict:
         max_persons=max_persons,
         trust_pickle=args.trust_pickle)
     if task != 'recognition' and len(source.annotations) != 1:
-        raise DemoError(f'{args.input} holds {len(source.annotations)} '
-                        'sequences; pick one with --index (position or '
-                        'name)')
+        raise CommandError(f'{args.input} holds {len(source.annotations)} '
+                           'sequences; pick one with --index (position or '
+                           'name)')
     model = apis.init_model(
         cfg, args.checkpoint, args.device, strict=not args.allow_partial)
     out = dict(
@@ -341,13 +338,9 @@ def run(args: argparse.Namespace) -> Dict:
     return out
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = parse_args(argv)
-    try:
-        out = run(args)
-    except (DemoError, FileNotFoundError, ValueError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 1
+def run_and_report(args: argparse.Namespace) -> None:
+    """:func:`run`, then print the results and write ``--out``."""
+    out = run(args)
     if out['task'] == 'recognition':
         report_recognition(out['clips'])
     else:
@@ -357,7 +350,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'results written to {args.out}')
     if args.show_plot:
         print(f'plot written to {args.show_plot}')
-    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    return report_errors(
+        run_and_report,
+        parse_args(argv),
+        errors=(FileNotFoundError, ValueError))
 
 
 if __name__ == '__main__':

@@ -29,6 +29,7 @@ from typing import Dict, List, Optional, Sequence, Union
 from usdrl_mm.apis import StreamingDetector, StreamUpdate, init_model
 from usdrl_mm.apis.arguments import (add_cfg_options_argument,
                                      add_img_shape_argument, check_device)
+from usdrl_mm.apis.cli import CommandError, report_errors
 from usdrl_mm.apis.config_lookup import load_config
 from usdrl_mm.apis.label_map import read_label_map
 from usdrl_mm.apis.streaming import replay_frames, stream_for
@@ -36,10 +37,6 @@ from usdrl_mm.engine import add_allow_partial_argument
 from usdrl_mm.fileio import atomic_write_json
 
 Label = Union[int, str]
-
-
-class DemoError(Exception):
-    """An unusable input or option; reported without a traceback."""
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -154,12 +151,12 @@ class Printer:
 def run(args: argparse.Namespace) -> Dict:
     """Replay the frames; returns what ``--out`` gets."""
     if args.fps < 0:
-        raise DemoError(f'--fps must be >= 0, got {args.fps}')
+        raise CommandError(f'--fps must be >= 0, got {args.fps}')
     check_device(args.device)
     if not osp.exists(args.frames):
-        raise DemoError(f'{args.frames}: no such folder or file')
+        raise CommandError(f'{args.frames}: no such folder or file')
     if not osp.isfile(args.checkpoint):
-        raise DemoError(f'checkpoint {args.checkpoint} not found')
+        raise CommandError(f'checkpoint {args.checkpoint} not found')
     cfg = load_config(args.config, args.cfg_options)
     model = init_model(
         cfg, args.checkpoint, args.device, strict=not args.allow_partial)
@@ -210,17 +207,17 @@ def run(args: argparse.Namespace) -> Dict:
         windows=None if dense else printer.windows)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = parse_args(argv)
-    try:
-        out = run(args)
-    except (DemoError, FileNotFoundError, ValueError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 1
+def run_and_save(args: argparse.Namespace) -> None:
+    """:func:`run`, then write ``--out``."""
+    out = run(args)
     if args.out:
         atomic_write_json(out, args.out)
         print(f'results written to {args.out}')
-    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    return report_errors(
+        run_and_save, parse_args(argv), errors=(FileNotFoundError, ValueError))
 
 
 if __name__ == '__main__':

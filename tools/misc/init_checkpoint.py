@@ -16,7 +16,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import set_random_seed
 
 import usdrl_mm  # noqa: F401  registries
-from usdrl_mm.apis.arguments import add_cfg_options_argument
+from usdrl_mm.apis.arguments import (add_cfg_options_argument,
+                                     add_force_argument)
 from usdrl_mm.apis.config_lookup import load_config
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.fileio import atomic_torch_save
@@ -27,8 +28,7 @@ def main() -> None:
     parser.add_argument('config')
     parser.add_argument('out')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument(
-        '--force', action='store_true', help='overwrite an existing file')
+    add_force_argument(parser, 'an existing file')
     add_cfg_options_argument(parser)
     args = parser.parse_args()
     if refuse_overwrite(args.out, args.force):

@@ -1,11 +1,15 @@
-"""Command-line argument types shared by the tools."""
+"""Command-line arguments shared by the tools: argument types, the options
+they add, and how the parsed values reach a config (``--work-dir``) or a
+converter's output (``--out``, ``--force``, ``--drop-empty-splits``)."""
 import argparse
 import os
 import os.path as osp
-from typing import Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import torch
-from mmengine.config import DictAction
+from mmengine.config import Config, DictAction
+
+from usdrl_mm.datasets.converters.report import ConversionReport, write_checked
 
 
 def parse_encoder(text: str) -> Tuple[str, str]:
@@ -48,6 +52,15 @@ def add_encoders_argument(parser: argparse.ArgumentParser) -> None:
         metavar='NAME=CHECKPOINT')
 
 
+def add_force_argument(parser: argparse.ArgumentParser,
+                       what: str = 'an existing output') -> None:
+    """``--force``: overwrite ``what`` (the help says so). A tool that has
+    it checks its outputs before any work, with
+    :func:`usdrl_mm.datasets.converters.io.refuse_overwrite`."""
+    parser.add_argument(
+        '--force', action='store_true', help=f'overwrite {what}')
+
+
 def add_img_shape_argument(parser: argparse.ArgumentParser, help: str) -> None:
     """``--img-shape HEIGHT WIDTH``: the frame size 2D pose-estimator
     keypoints in pixels are normalised by."""
@@ -71,6 +84,18 @@ def add_launcher_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
+def apply_work_dir_argument(cfg: Config, args: argparse.Namespace) -> None:
+    """``cfg.work_dir`` by the priority of MMAction2's ``tools/train.py``
+    and ``tools/test.py``: ``--work-dir``, else the config's own, else
+    ``./work_dirs/CONFIG_NAME`` (``args.config`` without the folder and
+    the extension)."""
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+
+
 def export_local_rank(args: argparse.Namespace) -> None:
     """``LOCAL_RANK`` from ``--local-rank`` where the launcher did not set
     it (the old ``torch.distributed.launch`` passes the flag only)."""
@@ -87,3 +112,23 @@ def check_device(device: str) -> None:
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise ValueError(f'--device {device}: no CUDA device here; use '
                          '--device cpu')
+
+
+def write_converted(data: Dict,
+                    report: ConversionReport,
+                    args: argparse.Namespace,
+                    num_classes: Optional[int] = None,
+                    **check_options: Any) -> int:
+    """:func:`~usdrl_mm.datasets.converters.report.write_checked` of a
+    converter tool's result to ``args.out``, with its ``--force``
+    (:func:`add_force_argument`) and ``--drop-empty-splits``; the exit
+    status. ``num_classes`` and ``check_options`` (``title``,
+    ``num_joints``, ...) go to ``write_checked``."""
+    return write_checked(
+        data,
+        args.out,
+        report,
+        num_classes,
+        force=args.force,
+        drop_empty_splits=args.drop_empty_splits,
+        **check_options)
