@@ -30,7 +30,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 def report(out_dir: str) -> None:
     """Write the report of ``out_dir`` and print its table."""
     write_report(out_dir)
-    print(open(osp.join(out_dir, 'results.md')).read())
+    with open(osp.join(out_dir, 'results.md'), encoding='utf-8') as f:
+        print(f.read())
 
 
 if __name__ == '__main__':
