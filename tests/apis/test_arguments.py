@@ -1,12 +1,9 @@
 """usdrl_mm.apis.arguments: the command-line arguments the tools share
 (``--encoders NAME=CHECKPOINT``, ``--cfg-options``, ``--force``,
-``--img-shape``, ``--launcher`` / ``--local-rank``, ``--work-dir``) and
-the converters' writing of ``--out``."""
+``--img-shape``, ``--launcher`` / ``--local-rank``, ``--work-dir``)."""
 import argparse
 import os
-import pickle
 
-import numpy as np
 import pytest
 from mmengine.config import Config
 
@@ -16,10 +13,8 @@ from usdrl_mm.apis.arguments import (add_cfg_options_argument,
                                      add_img_shape_argument,
                                      add_launcher_arguments,
                                      apply_work_dir_argument, check_device,
-                                     export_local_rank, write_converted)
+                                     export_local_rank)
 from usdrl_mm.datasets.converters.io import refuse_overwrite
-from usdrl_mm.datasets.converters.report import (
-    ConversionReport, add_drop_empty_splits_argument)
 
 
 def test_name_and_checkpoint(tmp_path):
@@ -158,56 +153,3 @@ def test_work_dir_priority(work_dir, in_config, expected):
         work_dir=work_dir, config='configs/usdrl/mgfd_dste-tiny.py')
     apply_work_dir_argument(cfg, args)
     assert cfg.work_dir == expected
-
-
-def converted(empty_split: bool = False) -> dict:
-    annos = [
-        dict(
-            frame_dir=name,
-            label=label,
-            total_frames=4,
-            keypoint=np.ones((1, 4, 25, 3), np.float32))
-        for name, label in (('a', 0), ('b', 1))
-    ]
-    split = dict(train=['a'], val=['b'])
-    if empty_split:
-        split['test'] = []
-    return dict(split=split, annotations=annos)
-
-
-def converter_args(argv):
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--out')
-    add_force_argument(parser)
-    add_drop_empty_splits_argument(parser)
-    return parser.parse_args(argv)
-
-
-def test_write_converted_passes_the_converter_options(tmp_path, capsys):
-    out = tmp_path / 'out.pkl'
-    args = converter_args(['--out', str(out)])
-    report = ConversionReport(kept=2)
-    assert write_converted(converted(True), report, args, 2) == 1
-    assert '--drop-empty-splits' in capsys.readouterr().err
-    assert not out.exists()
-    # a label outside num_classes, and a joint count check_options asks for
-    assert write_converted(converted(), report, args, 1) == 1
-    assert write_converted(converted(), report, args, 2, num_joints=17) == 1
-    assert not out.exists()
-    capsys.readouterr()
-
-    assert write_converted(
-        converted(True),
-        report,
-        converter_args(['--out', str(out), '--drop-empty-splits']),
-        2,
-        title='clips') == 0
-    assert f'{out}: 2 clips' in capsys.readouterr().out
-    with open(out, 'rb') as f:
-        assert sorted(pickle.load(f)['split']) == ['train', 'val']
-    # the file exists now: only --force replaces it
-    with pytest.raises(FileExistsError):
-        write_converted(converted(), report, args, 2)
-    assert write_converted(converted(), report,
-                           converter_args(['--out',
-                                           str(out), '--force']), 2) == 0

@@ -19,11 +19,12 @@ import argparse
 import sys
 from typing import List, Optional
 
-from usdrl_mm.apis.arguments import add_force_argument, write_converted
+from usdrl_mm.apis.arguments import add_force_argument
 from usdrl_mm.apis.cli import report_errors
 from usdrl_mm.datasets.converters import convert_ntu_rgbd, read_name_list
 from usdrl_mm.datasets.converters.io import refuse_overwrite
-from usdrl_mm.datasets.converters.report import add_drop_empty_splits_argument
+from usdrl_mm.datasets.converters.report import (
+    add_drop_empty_splits_argument, write_converted)
 from usdrl_mm.utils.progress import ProgressBarCallback
 
 

@@ -32,7 +32,7 @@ from collections import Counter
 from functools import partial
 from typing import Callable, List, Optional, Tuple
 
-from usdrl_mm.apis.arguments import add_force_argument, write_converted
+from usdrl_mm.apis.arguments import add_force_argument
 from usdrl_mm.apis.cli import print_error, report_errors
 from usdrl_mm.datasets.converters import (convert_pose_videos,
                                           find_openpose_videos, pose2d,
@@ -41,7 +41,8 @@ from usdrl_mm.datasets.converters import (convert_pose_videos,
                                           read_openpose_video, read_split_file)
 from usdrl_mm.datasets.converters.io import refuse_overwrite
 from usdrl_mm.datasets.converters.openpose import detect_openpose_layout
-from usdrl_mm.datasets.converters.report import add_drop_empty_splits_argument
+from usdrl_mm.datasets.converters.report import (
+    add_drop_empty_splits_argument, write_converted)
 from usdrl_mm.fileio import add_trust_pickle_argument
 from usdrl_mm.structures import get_layout
 from usdrl_mm.utils.progress import ProgressBarCallback

@@ -20,11 +20,12 @@ import argparse
 import sys
 from typing import Dict, List, Optional
 
-from usdrl_mm.apis.arguments import add_force_argument, write_converted
+from usdrl_mm.apis.arguments import add_force_argument
 from usdrl_mm.apis.cli import print_error, report_errors
 from usdrl_mm.datasets.converters import convert_skeleton_npy
 from usdrl_mm.datasets.converters.io import refuse_overwrite
-from usdrl_mm.datasets.converters.report import add_drop_empty_splits_argument
+from usdrl_mm.datasets.converters.report import (
+    add_drop_empty_splits_argument, write_converted)
 from usdrl_mm.fileio import add_trust_pickle_argument
 from usdrl_mm.structures import get_layout
 from usdrl_mm.utils.progress import ProgressBarCallback

@@ -1,15 +1,12 @@
 """Command-line arguments shared by the tools: argument types, the options
-they add, and how the parsed values reach a config (``--work-dir``) or a
-converter's output (``--out``, ``--force``, ``--drop-empty-splits``)."""
+they add, and how the parsed values reach a config (``--work-dir``)."""
 import argparse
 import os
 import os.path as osp
-from typing import Any, Dict, Optional, Tuple
+from typing import Tuple
 
 import torch
 from mmengine.config import Config, DictAction
-
-from usdrl_mm.datasets.converters.report import ConversionReport, write_checked
 
 
 def parse_encoder(text: str) -> Tuple[str, str]:
@@ -112,23 +109,3 @@ def check_device(device: str) -> None:
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise ValueError(f'--device {device}: no CUDA device here; use '
                          '--device cpu')
-
-
-def write_converted(data: Dict,
-                    report: ConversionReport,
-                    args: argparse.Namespace,
-                    num_classes: Optional[int] = None,
-                    **check_options: Any) -> int:
-    """:func:`~usdrl_mm.datasets.converters.report.write_checked` of a
-    converter tool's result to ``args.out``, with its ``--force``
-    (:func:`add_force_argument`) and ``--drop-empty-splits``; the exit
-    status. ``num_classes`` and ``check_options`` (``title``,
-    ``num_joints``, ...) go to ``write_checked``."""
-    return write_checked(
-        data,
-        args.out,
-        report,
-        num_classes,
-        force=args.force,
-        drop_empty_splits=args.drop_empty_splits,
-        **check_options)

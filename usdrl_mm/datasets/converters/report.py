@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 
 @dataclass
@@ -147,6 +147,26 @@ def write_checked(data: Dict,
         print(f'warning: {warning}')
     print(report.format())
     return 0
+
+
+def write_converted(data: Dict,
+                    report: ConversionReport,
+                    args: argparse.Namespace,
+                    num_classes: Optional[int] = None,
+                    **check_options: Any) -> int:
+    """:func:`write_checked` of a converter tool's result to ``args.out``,
+    with its ``--force`` (:func:`usdrl_mm.apis.arguments.add_force_argument`)
+    and ``--drop-empty-splits`` (:func:`add_drop_empty_splits_argument`);
+    the exit status. ``num_classes`` and ``check_options`` (``title``,
+    ``num_joints``, ...) go to ``write_checked``."""
+    return write_checked(
+        data,
+        args.out,
+        report,
+        num_classes,
+        force=args.force,
+        drop_empty_splits=args.drop_empty_splits,
+        **check_options)
 
 
 def print_refusal(out: str,
